@@ -1,0 +1,1 @@
+"""Temporal activities: every side effect (Postgres writes, detection runs, notifications)."""

@@ -1,0 +1,159 @@
+"""The case projection: applies one accepted workflow change to Postgres, exactly once.
+
+Everything a change touches (case row, stage history, tasks, ledger, audit log) is written in
+one transaction. The audit row is inserted first with ``ON CONFLICT (case_id, seq) DO
+NOTHING``: if it already exists the change was applied before, and nothing else is written.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+from sqlmodel import col
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from models import AuditEntry, Case, LedgerEntry, StageChange, Target, Task
+from models.case_messages import CaseChange, TaskUpdate
+from models.types import TaskStatus
+from vigie.runtime.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+class CaseProjectionActivities:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @staticmethod
+    def _check_same_change(session: Session, change: CaseChange) -> None:
+        """A retry finds its own audit row. Another change under the same (case, seq), as when
+        a purged case id is reused, must not be dropped silently."""
+        row = session.execute(
+            select(AuditEntry.action, AuditEntry.request_id).where(  # type: ignore[call-overload]
+                AuditEntry.case_id == change.case_id, AuditEntry.seq == change.seq
+            )
+        ).one()
+        if (row.action, row.request_id) != (change.action, change.request_id):
+            raise ApplicationError(
+                f"{change.case_id}#{change.seq} is already recorded as {row.action} "
+                f"(request {row.request_id}); refusing {change.action} (request "
+                f"{change.request_id})",
+                type="ProjectionConflict",
+                non_retryable=True,
+            )
+
+    @activity.defn(name="apply_case_change")
+    def apply_case_change(self, change: CaseChange) -> bool:
+        """Apply ``change``; return False when it had already been applied."""
+        with transaction(self.engine) as session:
+            audit = (
+                insert(AuditEntry)
+                .values(
+                    case_id=change.case_id,
+                    seq=change.seq,
+                    request_id=change.request_id,
+                    at=change.at,
+                    actor=change.actor,
+                    action=change.action,
+                    from_stage=change.from_stage,
+                    to_stage=change.to_stage,
+                    reason=change.reason,
+                    details=change.model_dump(mode="json", include={"details"})["details"]
+                    | {"figures": change.figures.model_dump(mode="json")},
+                )
+                .on_conflict_do_nothing(constraint="uq_audit_case_seq")
+                .returning(col(AuditEntry.id))
+            )
+            if session.execute(audit).first() is None:
+                self._check_same_change(session, change)
+                log.info("change %s#%s already applied", change.case_id, change.seq)
+                return False
+
+            fig = change.figures
+            case_values = {
+                "stage": fig.stage,
+                "assignee": fig.assignee,
+                "estimated_stake": fig.estimated_stake,
+                "harm_suffered": fig.harm_suffered,
+                "harm_avoided": fig.harm_avoided,
+                "amount_due": fig.amount_due,
+                "amount_recovered": fig.amount_recovered,
+                "amount_written_off": fig.amount_written_off,
+                "open_tracks": ",".join(fig.open_tracks),
+                "close_reason": fig.close_reason,
+                "closed_at": fig.closed_at,
+                "updated_at": change.at,
+                "last_seq": change.seq,
+            }
+            if change.opening is not None:
+                opening = change.opening
+                target = opening.target
+                session.execute(
+                    insert(Target)
+                    .values(id=target.key, created_at=change.at, **target.model_dump())
+                    .on_conflict_do_nothing(index_elements=["id"])
+                )
+                session.execute(
+                    insert(Case).values(
+                        id=change.case_id,
+                        target_id=target.key,
+                        period=opening.period,
+                        typology=opening.typology,
+                        source=opening.source,
+                        opened_at=change.at,
+                        **case_values,
+                    )
+                )
+            else:
+                session.execute(
+                    update(Case).where(Case.id == change.case_id).values(**case_values)  # type: ignore[arg-type]
+                )
+
+            if change.to_stage is not None and change.to_stage != change.from_stage:
+                session.add(
+                    StageChange(
+                        case_id=change.case_id,
+                        seq=change.seq,
+                        from_stage=change.from_stage,
+                        to_stage=change.to_stage,
+                        at=change.at,
+                        actor=change.actor,
+                        reason=change.reason,
+                    )
+                )
+            for spec in change.tasks_opened:
+                session.add(Task(case_id=change.case_id, created_at=change.at, **spec.model_dump()))
+            session.flush()
+            for upd in change.tasks_updated:
+                session.execute(
+                    update(Task)
+                    .where(Task.case_id == change.case_id, Task.key == upd.key)  # type: ignore[arg-type]
+                    .values(**task_update_values(upd))
+                )
+            for line_no, line in enumerate(change.ledger):
+                session.add(
+                    LedgerEntry(
+                        case_id=change.case_id,
+                        seq=change.seq,
+                        line=line_no,
+                        booked_at=change.at,
+                        **line.model_dump(),
+                    )
+                )
+        return True
+
+
+def task_update_values(upd: TaskUpdate) -> dict[str, object]:
+    """Only the fields an update sets: an escalation keeps the task open and its result."""
+    values: dict[str, object] = {"status": upd.status}
+    if upd.status is not TaskStatus.OPEN:
+        values["completed_at"] = upd.at
+    if upd.result is not None:
+        values["result"] = upd.result
+    if upd.escalated_to is not None:
+        values["escalated_to"] = upd.escalated_to
+    return values

@@ -1,0 +1,125 @@
+"""Case workflow throughput on the dev server, against trivial workflows in the same run.
+
+ARCHITECTURE.md measured about 56-75 trivial workflows/s and about 49/s with one activity on
+this kind of machine. Opening a case runs two activities (policy snapshot, projection write
+in Postgres); we measure opened-and-projected cases per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from sqlalchemy import create_engine, func
+from sqlmodel import Session, select
+from temporalio import activity, workflow
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+import worker as vigie_worker
+from bench.harness import Result, scratch_database
+from models import Case
+from models.case_messages import OpenCaseInput, TargetRef
+from models.types import ActorType
+from vigie.policy.loader import sync_policy
+from vigie.runtime.migrate import upgrade_head
+from vigie.runtime.temporal import temporal_binary
+from vigie.services.case_commands import open_case
+
+
+@workflow.defn(sandboxed=False)
+class NoopWorkflow:
+    @workflow.run
+    async def run(self) -> str:
+        return "ok"
+
+
+@activity.defn
+def noop_activity() -> str:
+    return "ok"
+
+
+@workflow.defn(sandboxed=False)
+class OneActivityWorkflow:
+    @workflow.run
+    async def run(self) -> str:
+        return await workflow.execute_activity(
+            noop_activity, start_to_close_timeout=timedelta(seconds=30)
+        )
+
+
+async def _rate(env: WorkflowEnvironment, queue: str, wf: type, n: int) -> float:
+    start = time.perf_counter()
+    handles = [
+        await env.client.start_workflow(wf.run, id=f"b-{uuid.uuid4().hex}", task_queue=queue)  # type: ignore[attr-defined]
+        for _ in range(n)
+    ]
+    await asyncio.gather(*(h.result() for h in handles))
+    return n / (time.perf_counter() - start)
+
+
+async def _measure(n: int) -> list[tuple[str, str]]:
+    with scratch_database() as url:
+        upgrade_head(url)
+        engine = create_engine(url, pool_size=10)
+        sync_policy(engine)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=str(temporal_binary("temporal")),
+        )
+        try:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                base_q = "bench-baseline"
+                async with Worker(
+                    env.client,
+                    task_queue=base_q,
+                    workflows=[NoopWorkflow, OneActivityWorkflow],
+                    activities=[noop_activity],
+                    activity_executor=pool,
+                ):
+                    trivial = await _rate(env, base_q, NoopWorkflow, n)
+                    one = await _rate(env, base_q, OneActivityWorkflow, n)
+                queue = "bench-cases"
+                async with vigie_worker.build_worker(env.client, engine, queue, pool, "bench"):
+                    start = time.perf_counter()
+                    for i in range(n):
+                        await open_case(
+                            env.client,
+                            queue,
+                            OpenCaseInput(
+                                target=TargetRef(
+                                    actor_type=ActorType.PROFESSIONAL, identifier=f"B{i}"
+                                ),
+                                period="2025",
+                                request_id=f"bench-{i}",
+                            ),
+                        )
+                    while True:
+                        with Session(engine) as s:
+                            done = s.exec(select(func.count()).select_from(Case)).one()
+                        if done >= n:
+                            break
+                        await asyncio.sleep(0.05)
+                    cases = n / (time.perf_counter() - start)
+        finally:
+            await env.shutdown()
+            engine.dispose()
+    return [
+        ("trivial workflow (baseline)", f"{trivial:.1f}"),
+        ("workflow with one activity (baseline)", f"{one:.1f}"),
+        ("open a case: workflow + policy + Postgres projection", f"{cases:.1f}"),
+    ]
+
+
+def run(n: int = 300) -> Result:
+    rows = asyncio.run(_measure(n))
+    return Result(
+        "Case workflow throughput (dev server, in memory)",
+        rows,
+        ("what", "per second"),
+        [f"{n} workflows each, started one after the other, same worker process and run."],
+    )

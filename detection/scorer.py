@@ -1,0 +1,257 @@
+"""Peer-group atypicality scorer (scikit-learn style estimator).
+
+1. Robust z-scores of each feature against the provider's peers (median / scaled MAD).
+   Only *high* values are suspicious, so the signal is the positive part z+.
+2. A univariate aggregate (the strongest peer deviation) and a multivariate outlier
+   score on z+ (IsolationForest by default; LOF and an ECOD-like tail score are available,
+   see docs/detection.md for the comparison).
+3. Both are normalised on the fit population and combined into a score in [0, 1]
+   (0.5 = as atypical as the fit population's 95th percentile).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import IsolationForest
+from sklearn.neighbors import LocalOutlierFactor
+from sklearn.utils.validation import check_is_fitted
+
+from detection.feature_specs import FAMILY, FEATURE_NAMES, PREFERRED, SPECS, sentence
+from detection.peers import assign_groups, large_enough_groups
+
+MULTIVARIATE_METHODS = ("iforest", "lof", "ecod", "none")
+
+
+#: below this robust z, a feature is within the peers' usual spread: not an explanation
+MIN_EXPLAINED_Z = 1.0
+
+
+class PeerAtypicalityScorer(BaseEstimator):
+    def __init__(
+        self,
+        features: tuple[str, ...] | None = None,
+        min_group_size: int = 20,
+        multivariate: str = "iforest",
+        univariate_weight: float = 0.6,
+        z_clip: float = 30.0,
+        shrinkage: float = 30.0,
+        n_estimators: int = 200,
+        random_state: int | None = 0,
+    ) -> None:
+        self.features = features
+        self.min_group_size = min_group_size
+        self.multivariate = multivariate
+        self.univariate_weight = univariate_weight
+        self.z_clip = z_clip
+        self.shrinkage = shrinkage
+        self.n_estimators = n_estimators
+        self.random_state = random_state
+
+    # ---- fitting -------------------------------------------------------------------------
+    def fit(self, X: pd.DataFrame, y: Any = None) -> PeerAtypicalityScorer:
+        if self.multivariate not in MULTIVARIATE_METHODS:
+            raise ValueError(f"multivariate must be one of {MULTIVARIATE_METHODS}")
+        self.feature_names_in_ = np.array(self.features or FEATURE_NAMES)
+        self.n_features_in_ = len(self.feature_names_in_)
+        names = list(self.feature_names_in_)
+        self.groups_ = large_enough_groups(X, self.min_group_size)
+        group = assign_groups(X, self.groups_)
+        values = X[names].astype("float64")
+        self.raw_medians_ = self._group_medians(X, values)
+        # the peers an explanation quotes: raw values, same membership as the medians
+        self.raw_reference_ = values.assign(
+            profession=X["profession"].astype(str).to_numpy(),
+            region=X["region"].astype(str).to_numpy(),
+        )
+        values = self._shrink(X, values)
+        self.reference_ = values.assign(_group=group.to_numpy())
+        medians, scales = {}, {}
+        floors = np.array([SPECS[n].min_scale if n in SPECS else 1e-6 for n in names])
+        for key in self.groups_:
+            members = values[_members(X, key, self.groups_)]
+            med = members.median()
+            mad = (members - med).abs().median() * 1.4826
+            iqr = (members.quantile(0.75) - members.quantile(0.25)) / 1.349
+            tail = (members.quantile(0.9) - med) / 1.2816
+            medians[key] = med
+            spread = np.fmax(np.fmax(mad.to_numpy(), iqr.to_numpy()), tail.to_numpy())
+            scales[key] = np.fmax(np.nan_to_num(spread), floors)
+        self.medians_ = pd.DataFrame(medians).T[names]
+        self.scales_ = pd.DataFrame(scales, index=names).T[names]
+        zpos = self._zpos(X)
+        self.model_ = self._fit_multivariate(zpos)
+        uni, multi = self._raw_components(zpos)
+        self.uni_center_, self.uni_scale_ = _robust_center_scale(uni)
+        self.multi_center_, self.multi_scale_ = _robust_center_scale(multi)
+        combined = self._combine(uni, multi)
+        self.offset_ = float(max(np.quantile(combined, 0.95), 1e-6))
+        return self
+
+    def _group_medians(self, X: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            {key: values[_members(X, key, self.groups_)].median() for key in self.groups_}
+        ).T
+
+    def _shrink(self, X: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+        """Empirical-Bayes shrinkage of share features towards the peer median, so that one
+        odd claim out of 30 is not read like 30 out of 900 (pseudo-count `shrinkage`)."""
+        if not self.shrinkage or "n_claims" not in X.columns:
+            return values
+        shares = [n for n in values.columns if n in SPECS and SPECS[n].unit == "share"]
+        group = assign_groups(X, self.groups_).to_numpy()
+        prior = self.raw_medians_.loc[group, shares].to_numpy()
+        n = X["n_claims"].to_numpy(dtype="float64")[:, None]
+        out = values.copy()
+        raw = values[shares].to_numpy()
+        shrunk = (raw * n + self.shrinkage * np.nan_to_num(prior)) / (n + self.shrinkage)
+        out[shares] = np.where(np.isnan(raw), raw, shrunk)
+        return out
+
+    def _fit_multivariate(self, zpos: np.ndarray) -> Any:
+        if self.multivariate == "iforest":
+            return IsolationForest(
+                n_estimators=self.n_estimators, random_state=self.random_state
+            ).fit(zpos)
+        if self.multivariate == "lof":
+            n_neighbors = max(2, min(35, len(zpos) - 1))
+            return LocalOutlierFactor(n_neighbors=n_neighbors, novelty=True).fit(zpos)
+        if self.multivariate == "ecod":
+            return np.sort(zpos, axis=0)
+        return None
+
+    # ---- scoring -------------------------------------------------------------------------
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Signed robust z-scores against each row's peer group (NaN -> 0)."""
+        check_is_fitted(self, "medians_")
+        names = list(self.feature_names_in_)
+        group = assign_groups(X, self.groups_)
+        med = self.medians_.loc[group.to_numpy()].to_numpy()
+        scale = self.scales_.loc[group.to_numpy()].to_numpy()
+        values = self._shrink(X, X[names].astype("float64")).to_numpy()
+        z = (values - med) / scale
+        z = np.clip(np.nan_to_num(z, nan=0.0), -self.z_clip, self.z_clip)
+        return pd.DataFrame(z, index=X.index, columns=names)
+
+    def _zpos(self, X: pd.DataFrame) -> np.ndarray:
+        return np.clip(self.transform(X).to_numpy(), 0.0, None)
+
+    def _raw_components(self, zpos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # strongest deviation; averaging several correlated volume features only rewarded size
+        uni = zpos.max(axis=1) if zpos.shape[1] else np.zeros(len(zpos))
+        if self.multivariate == "iforest":
+            multi = -self.model_.score_samples(zpos)
+        elif self.multivariate == "lof":
+            multi = -self.model_.score_samples(zpos)
+        elif self.multivariate == "ecod":
+            ref = self.model_
+            n = len(ref)
+            tail = np.empty_like(zpos)
+            for j in range(zpos.shape[1]):
+                above = n - np.searchsorted(ref[:, j], zpos[:, j], side="left")
+                tail[:, j] = (above + 1) / (n + 1)
+            multi = -np.log(tail).sum(axis=1)
+        else:
+            multi = np.zeros(len(zpos))
+        return uni, multi
+
+    def _combine(self, uni: np.ndarray, multi: np.ndarray) -> np.ndarray:
+        u = np.clip((uni - self.uni_center_) / self.uni_scale_, 0, None)
+        m = np.clip((multi - self.multi_center_) / self.multi_scale_, 0, None)
+        w = self.univariate_weight if self.multivariate != "none" else 1.0
+        return w * u + (1 - w) * m
+
+    def score_samples(self, X: pd.DataFrame) -> np.ndarray:
+        """Atypicality in [0, 1]; higher = more atypical against peers."""
+        check_is_fitted(self, "offset_")
+        combined = self._combine(*self._raw_components(self._zpos(X)))
+        return combined / (combined + self.offset_)
+
+    def fit_score(self, X: pd.DataFrame) -> np.ndarray:
+        return self.fit(X).score_samples(X)
+
+    # ---- explanation ---------------------------------------------------------------------
+    def explain(self, X: pd.DataFrame, top_k: int = 3) -> list[list[dict[str, Any]]]:
+        """Top contributing features per row (z >= 1): the target's raw value, the median
+        and percentile of the same peers its score was computed against, and a sentence."""
+        z = self.transform(X)
+        group = assign_groups(X, self.groups_).to_numpy()
+        names = list(self.feature_names_in_)
+        ref = self.raw_reference_
+        peers_of = {key: ref[_members(ref, key, self.groups_)] for key in set(group)}
+        out: list[list[dict[str, Any]]] = []
+        for pos in range(len(X)):
+            row_z = z.iloc[pos].to_numpy()
+            order = _explanation_order(row_z, names)[:top_k]
+            key = str(group[pos])
+            peers = peers_of[key]
+            items = []
+            for j in order:
+                if row_z[j] < MIN_EXPLAINED_Z:
+                    break
+                name = str(names[j])
+                value = float(X[name].iloc[pos])
+                peer_values = peers[name].dropna().to_numpy()
+                pct = _percentile(peer_values, value)
+                median = float(self.raw_medians_.loc[key, name])
+                spec = SPECS[name]
+                text = sentence(spec, value, median, pct)
+                if len(peers) < self.min_group_size:
+                    text += f" [only {len(peers)} peers: weak comparison]"
+                items.append(
+                    {
+                        "feature": name,
+                        "label": spec.label,
+                        "value": value,
+                        "peer_median": median,
+                        "percentile": pct,
+                        "z": float(row_z[j]),
+                        "peer_group": key,
+                        "peers": len(peers),
+                        "text": text,
+                    }
+                )
+            out.append(items)
+        return out
+
+
+def _explanation_order(row_z: np.ndarray, names: list[str]) -> list[int]:
+    """Feature indices by decreasing z, one per family (ties: FEATURES order)."""
+    index = {str(n): j for j, n in enumerate(names)}
+    seen: set[str] = set()
+    order = []
+    for j in np.argsort(-row_z, kind="stable"):
+        family = FAMILY.get(str(names[j]), str(names[j]))
+        if family in seen:
+            continue
+        seen.add(family)
+        preferred = index.get(PREFERRED.get(family, ""))
+        if preferred is not None and row_z[preferred] >= min(3.0, 0.5 * row_z[j]):
+            j = preferred
+        order.append(int(j))
+    return order
+
+
+def _members(X: pd.DataFrame, key: str, groups: set[str]) -> np.ndarray:
+    if key == "*":
+        return np.ones(len(X), dtype=bool)
+    if "|" in key:
+        return (X["profession"].astype(str) + "|" + X["region"].astype(str) == key).to_numpy()
+    return (X["profession"].astype(str) == key).to_numpy()
+
+
+def _percentile(values: np.ndarray, x: float) -> float:
+    if len(values) == 0 or np.isnan(x):
+        return float("nan")
+    below = float((values < x).mean())
+    equal = float((values == x).mean())
+    return round(100.0 * (below + 0.5 * equal), 1)
+
+
+def _robust_center_scale(x: np.ndarray) -> tuple[float, float]:
+    center = float(np.median(x))
+    spread = float(np.quantile(x, 0.9) - center)
+    return center, max(spread, 1e-9)

@@ -1,0 +1,168 @@
+"""The full state of a case, as the workflow holds it and its query returns it.
+
+It is a pydantic value: it crosses continue-as-new whole, and folding the audit log
+(``workflows.procedure.fold``) rebuilds exactly the same value.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from models.case_actions import FollowUp, GrievanceLine, InvestigationKind, MeasureKind
+from models.case_messages import TargetRef
+from models.policy_snapshot import PolicySnapshot
+from models.types import Money, Qualification, Stage
+
+ZERO = Decimal("0")
+RECOVERY = "recovery"
+
+
+class TrackStatus(StrEnum):
+    OPEN = "open"
+    ENDED = "ended"
+
+
+class Track(BaseModel):
+    """A parallel follow-up track: a sanction procedure or the recovery."""
+
+    name: str
+    status: TrackStatus = TrackStatus.OPEN
+    step: str
+    opened_at: datetime
+    ended_at: datetime | None = None
+    outcome: str | None = None
+    penalty_amount: Money | None = None
+    damages_amount: Money | None = None
+    commission_extended: bool = False
+    events: list[str] = Field(default_factory=list)
+
+
+class Deadline(BaseModel):
+    """A durable legal or procedural deadline; the workflow sleeps until the earliest one."""
+
+    key: str
+    kind: str
+    due_at: datetime
+    track: str | None = None
+    policy_key: str | None = None
+    task_key: str | None = None
+
+
+class InvestigationStep(BaseModel):
+    key: str
+    kind: InvestigationKind
+    due_at: datetime
+    description: str | None = None
+    done: bool = False
+    result: str | None = None
+    escalated: bool = False
+
+
+class Grievance(BaseModel):
+    key: str
+    qualification: Qualification
+    description: str
+    lines: list[GrievanceLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+class Measure(BaseModel):
+    key: str
+    kind: MeasureKind
+    estimated_avoided: Money
+    taken_at: datetime
+    lifted_at: datetime | None = None
+
+
+class TimelineEntry(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+
+
+class CaseState(BaseModel):
+    case_id: str
+    target: TargetRef
+    period: str
+    typology: str | None = None
+    source: str = "manual"
+    estimated_stake: Money | None = None
+    policy: PolicySnapshot
+    opened_at: datetime
+    stage: Stage = Stage.TRIAGE
+    assignee: str | None = None
+    supervisor: str | None = None
+    seq: int = 0
+    applied_requests: dict[str, int] = Field(default_factory=dict)
+    investigation: list[InvestigationStep] = Field(default_factory=list)
+    grievances: list[Grievance] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    repeat_offence: bool = False
+    warnings_issued: int = 0
+    complaint_waiver: str | None = None
+    tracks: dict[str, Track] = Field(default_factory=dict)
+    deadlines: list[Deadline] = Field(default_factory=list)
+    escalations: list[str] = Field(default_factory=list)
+    merged_into: str | None = None
+    close_reason: str | None = None
+    closed_at: datetime | None = None
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    counter: int = Field(default=0, description="source of per-case keys (action-1, ...)")
+
+    @property
+    def facts_year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def closed(self) -> bool:
+        return self.stage is Stage.CLOSED
+
+    @property
+    def harm_suffered(self) -> Decimal:
+        return sum((g.total for g in self.grievances), ZERO)
+
+    @property
+    def fraudulent_harm(self) -> Decimal:
+        return sum(
+            (g.total for g in self.grievances if g.qualification is Qualification.FRAUD), ZERO
+        )
+
+    def harm_by(self, qualifications: set[Qualification]) -> Decimal:
+        return sum((g.total for g in self.grievances if g.qualification in qualifications), ZERO)
+
+    @property
+    def harm_avoided(self) -> Decimal:
+        return sum((m.estimated_avoided for m in self.measures), ZERO)
+
+    @property
+    def penalties_due(self) -> Decimal:
+        return sum((t.penalty_amount or ZERO for t in self.tracks.values()), ZERO)
+
+    @property
+    def damages_due(self) -> Decimal:
+        return sum((t.damages_amount or ZERO for t in self.tracks.values()), ZERO)
+
+    @property
+    def amount_due(self) -> Decimal:
+        """Overpayments become due once the recovery track is open; penalties and damages
+        are due once decided."""
+        overpayments = self.harm_suffered if RECOVERY in self.tracks else ZERO
+        return overpayments + self.penalties_due + self.damages_due
+
+    @property
+    def open_tracks(self) -> list[str]:
+        return sorted(n for n, t in self.tracks.items() if t.status is TrackStatus.OPEN)
+
+    def next_key(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}-{self.counter}"

@@ -1,0 +1,91 @@
+"""Messages of the detection run workflow (pydantic, across the Temporal boundary)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+
+from models.case_messages import PERIOD_RE, TargetRef, case_workflow_id
+from models.types import ActorType, Money
+
+
+class DetectionRunInput(BaseModel):
+    period: str | None = Field(
+        default=None, description="YYYY-MM; unset: the month before the run (scheduled runs)"
+    )
+    capacity: int = Field(default=20, ge=0, description="how many alerts investigators can take")
+    min_score: float = Field(default=0.5, ge=0, le=1)
+    open_cases: bool = True
+    model_path: str | None = Field(
+        default=None, description="supervised re-ranker file; unset: unsupervised score only"
+    )
+
+    @field_validator("period")
+    @classmethod
+    def _month(cls, value: str | None) -> str | None:
+        if value is not None and (len(value) != 7 or not PERIOD_RE.match(value)):
+            raise ValueError("period must be YYYY-MM")
+        return value
+
+
+class Partition(BaseModel):
+    profession: str
+    region: str
+    claims: int
+
+
+class PartitionResult(BaseModel):
+    profession: str
+    region: str
+    providers: int
+    rule_hits: int
+
+
+class AlertToOpen(BaseModel):
+    alert_id: int
+    provider_id: str
+    profession: str
+    region: str
+    score: float
+    estimated_stake: Money
+    explanation: str
+    typology: str = Field(default="atypical_activity", max_length=60)
+    case_exists: bool = Field(
+        default=False, description="a case on this target and period is already recorded"
+    )
+
+
+def alert_target(alert: AlertToOpen) -> TargetRef:
+    """Detection scores professionals: the alert's target."""
+    return TargetRef(
+        actor_type=ActorType.PROFESSIONAL,
+        identifier=alert.provider_id,
+        profession=alert.profession,
+        region=alert.region,
+    )
+
+
+def alert_case_id(alert: AlertToOpen, period: str) -> str:
+    return case_workflow_id(alert_target(alert), period)
+
+
+class ScoreOutcome(BaseModel):
+    providers: int
+    alerts: list[AlertToOpen]
+
+
+class AlertOutcome(BaseModel):
+    alert_id: int
+    case_id: str
+    outcome: str = Field(description="opened, already_open")
+
+
+class DetectionRunResult(BaseModel):
+    run_id: str
+    period: str
+    model: str | None = None
+    partitions: int = 0
+    claims: int = 0
+    providers: int = 0
+    alerts: int = 0
+    cases_opened: int = 0
+    already_open: int = 0

@@ -1,0 +1,102 @@
+"""Shared column types and enums. Money is Decimal in Python and NUMERIC(14, 2) in Postgres."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field as PydanticField
+from sqlalchemy import DateTime, Numeric
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Column, Field
+
+MONEY_DIGITS = 14
+MONEY_PLACES = 2
+
+#: A non-negative amount in euros with at most two decimals; validation refuses anything else
+#: (a third decimal is an error, never a silent rounding).
+Money = Annotated[
+    Decimal, PydanticField(ge=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+]
+
+
+def money_column(nullable: bool = False, default: Decimal | None = None) -> Any:
+    return Field(
+        default=default,
+        sa_column=Column(Numeric(MONEY_DIGITS, MONEY_PLACES), nullable=nullable),
+    )
+
+
+def timestamp_column(nullable: bool = False, now_default: bool = False) -> Any:
+    """A timezone-aware timestamp column; ``now_default`` fills it with the current UTC time."""
+    column = Column(DateTime(timezone=True), nullable=nullable)
+    if now_default:
+        return Field(default_factory=utcnow, sa_column=column)
+    return Field(default=None, sa_column=column)
+
+
+def enum_column(enum_cls: type[StrEnum], nullable: bool = False, default: Any = None) -> Any:
+    """A StrEnum stored as its value in a VARCHAR (no native Postgres enum to migrate)."""
+    column: Column[Any] = Column(
+        SAEnum(
+            enum_cls,
+            native_enum=False,
+            length=20,
+            values_callable=lambda members: [m.value for m in members],
+            validate_strings=True,
+        ),
+        nullable=nullable,
+    )
+    return Field(default=default, sa_column=column)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ActorType(StrEnum):
+    """Who a case is about (the target, "cible")."""
+
+    PROFESSIONAL = "professional"
+    ESTABLISHMENT = "establishment"
+    INSURED = "insured"
+    EMPLOYER = "employer"
+
+
+class Stage(StrEnum):
+    """The stages of a fraud case, in procedure order."""
+
+    ALERT = "alert"
+    TRIAGE = "triage"
+    INVESTIGATION = "investigation"
+    FINDINGS = "findings"
+    FOLLOW_UPS = "follow_ups"
+    RECOVERY = "recovery"
+    CLOSED = "closed"
+
+
+class Qualification(StrEnum):
+    """How a grievance is qualified: it decides fraudulent vs non-fraudulent in the indicators."""
+
+    FRAUD = "fraud"
+    FAULT = "fault"
+    ABUSE = "abuse"
+    ERROR = "error"
+
+
+class LedgerKind(StrEnum):
+    HARM_SUFFERED = "harm_suffered"
+    HARM_AVOIDED = "harm_avoided"
+    DUE = "due"
+    PENALTY_DUE = "penalty_due"
+    DUE_REDUCED = "due_reduced"
+    RECOVERED = "recovered"
+    WRITTEN_OFF = "written_off"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"

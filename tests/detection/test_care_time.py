@@ -1,0 +1,39 @@
+"""Care time per act survives the spellings of real billing data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from detection.care_time import act_minutes, care_minutes, known_expensive
+
+
+@pytest.mark.parametrize(
+    ("profession", "code", "minutes"),
+    [
+        ("nurse", "AMI4", 30.0),  # catalogue
+        ("nurse", "ami 4", 30.0),  # normalised spelling
+        ("Nurse ", "AIS3", 30.0),  # profession spelled loosely
+        ("nurse", "AMI5.5", 41.25),  # NGAP coefficient: 5.5 x 7.5 min
+        ("nurse", "AMX1", 10.0),  # at least 10 minutes an act
+        ("nurse", "XYZ", 0.0),  # unknown: no care time claimed
+    ],
+)
+def test_act_minutes_come_from_the_catalogue_then_the_ngap_coefficient(
+    profession: str, code: str, minutes: float
+) -> None:
+    assert act_minutes(profession, code) == minutes
+
+
+def test_care_minutes_multiply_by_quantity_and_expensive_flags_are_known_or_missing() -> None:
+    claims = pd.DataFrame(
+        {
+            "profession": ["nurse", "nurse", "gp"],
+            "act_code": ["AMI 4", "BSC", "ZZZ"],
+            "quantity": [2, 1, 1],
+        }
+    )
+    assert care_minutes(claims).tolist() == [60.0, 60.0, 0.0]
+    flags = known_expensive(claims)
+    assert bool(flags.iloc[0]) is True and bool(flags.iloc[1]) is True
+    assert pd.isna(flags.iloc[2])

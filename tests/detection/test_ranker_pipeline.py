@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from detection.pipeline import score_claims
+from detection.ranker import InsufficientLabelsError, SupervisedRanker, load_model
+from detection.stake import select_top_k
+from vigie.cli.detect import app as detect_app
+from vigie.cli.synth import app as synth_app
+
+
+def test_ranker_refuses_when_too_few_labels() -> None:
+    x = pd.DataFrame({"a": np.arange(100.0)})
+    y = np.r_[np.ones(10), np.zeros(90)]
+    with pytest.raises(InsufficientLabelsError, match="positive"):
+        SupervisedRanker(min_positives=30).fit(x, y)
+
+
+def test_ranker_reports_cross_validated_metrics() -> None:
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    y = (x["a"] + 0.3 * rng.normal(size=200) > 0.5).astype(int)
+    ranker = SupervisedRanker().fit(x, y)
+    assert ranker.cv_roc_auc_ > 0.8 and 0 < ranker.cv_average_precision_ <= 1
+
+
+def test_score_claims_ranks_providers_with_decimal_stake(claims_df: pd.DataFrame) -> None:
+    out = score_claims(claims_df)
+    assert out["provider_id"].is_unique
+    assert out["score"].is_monotonic_decreasing
+    assert all(isinstance(x, Decimal) and x >= 0 for x in out["estimated_stake"])
+    assert {"profession", "region", "rule_hits", "explanation", "explanation_items"} <= set(
+        out.columns
+    )
+    top = select_top_k(out, capacity=5)
+    assert len(top) == 5 and "expected_recovery" in top.columns
+
+
+def test_cli_synth_score_train_evaluate(tmp_path: Path) -> None:
+    runner = CliRunner()
+    claims, labels = tmp_path / "c.csv", tmp_path / "l.csv"
+    res = runner.invoke(
+        synth_app,
+        [
+            "--out",
+            str(claims),
+            "--labels",
+            str(labels),
+            "--claims",
+            "40000",
+            "--providers",
+            "250",
+            "--fraud-share",
+            "0.15",
+            "--seed",
+            "5",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    scores, model = tmp_path / "s.csv", tmp_path / "m.joblib"
+    res = runner.invoke(detect_app, ["score", "--claims", str(claims), "--out", str(scores)])
+    assert res.exit_code == 0, res.output
+    out = pd.read_csv(scores)
+    assert list(out.columns[:4]) == ["provider_id", "profession", "region", "score"]
+    res = runner.invoke(
+        detect_app, ["evaluate", "--scores", str(scores), "--labels", str(labels), "--k", "20"]
+    )
+    assert res.exit_code == 0 and "roc_auc" in res.output
+    res = runner.invoke(
+        detect_app,
+        ["train", "--claims", str(claims), "--labels", str(labels), "--model", str(model)],
+    )
+    assert res.exit_code == 0, res.output
+    assert isinstance(load_model(model), SupervisedRanker)
+    res = runner.invoke(
+        detect_app,
+        [
+            "score",
+            "--claims",
+            str(claims),
+            "--out",
+            str(tmp_path / "s2.parquet"),
+            "--model",
+            str(model),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "atypicality_score" in pd.read_parquet(tmp_path / "s2.parquet").columns
+
+
+def test_cli_refuses_bad_claims_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("claim_id,provider_id\nC1,P1\n", encoding="utf-8")
+    res = CliRunner().invoke(detect_app, ["score", "--claims", str(bad), "--out", "x.csv"])
+    assert res.exit_code == 2
+    assert "missing required column" in res.output

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from detection.schema import ClaimsFormatError, read_claims, validate_claims
+
+HEADER = (
+    "claim_id,provider_id,profession,region,beneficiary_id,act_code,service_date,"
+    "quantity,amount_billed,amount_reimbursed"
+)
+GOOD = [
+    "C1,P1,nurse,bretagne,B1,AMI1,2025-01-06,1,3.15,1.89",
+    "C2,P1,nurse,bretagne,B2,AMI4,2025-01-06,1,12.60,7.56",
+    "C3,P1,nurse,bretagne,B1,IFD,2025-01-07,2,5.50,3.30",
+]
+
+
+def _write(tmp_path: Path, lines: list[str], header: str = HEADER) -> Path:
+    path = tmp_path / "claims.csv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def _refused(path: Path) -> ClaimsFormatError:
+    result = None
+    with pytest.raises(ClaimsFormatError) as info:
+        result = read_claims(path)
+    assert result is None  # all or nothing: nothing is returned
+    return info.value
+
+
+def test_valid_file_is_read_with_exact_decimal_money(tmp_path: Path) -> None:
+    df = read_claims(_write(tmp_path, GOOD), money="decimal")
+    assert list(df["amount_billed"]) == [Decimal("3.15"), Decimal("12.60"), Decimal("5.50")]
+    assert df["quantity"].tolist() == [1, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "field", "reason"),
+    [
+        ("C9,P1,nurse,bretagne,B1,AMI1,2025-01-08,two,3.15,1.89", "quantity", "integer"),
+        ("C9,P1,nurse,bretagne,B1,AMI1,2025-01-08,1,-3.15,1.89", "amount_billed", "negative"),
+        ("C9,P1,nurse,bretagne,B1,AMI1,2025-02-30,1,3.15,1.89", "service_date", "date"),
+        ("C9,P1,nurse,bretagne,B1,AMI1,2025-01-08,1,3.155,1.89", "amount_billed", "decimals"),
+        ("C2,P1,nurse,bretagne,B1,AMI1,2025-01-08,1,3.15,1.89", "claim_id", "duplicated"),
+    ],
+)
+def test_bad_claims_file_is_refused_with_line_and_reason(
+    tmp_path: Path, bad_line: str, field: str, reason: str
+) -> None:
+    error = _refused(_write(tmp_path, [*GOOD, bad_line]))
+    assert len(error.errors) == 1
+    (only,) = error.errors
+    assert only.line == 5  # header is line 1, the bad row is the 4th data row
+    assert only.field == field
+    assert reason in only.reason
+    assert f"line 5, field {field}" in str(error)
+
+
+def test_duplicated_claim_id_names_the_first_occurrence(tmp_path: Path) -> None:
+    error = _refused(_write(tmp_path, [*GOOD, "C2,P1,nurse,bretagne,B1,AMI1,2025-01-08,1,1,1"]))
+    assert "first seen at line 3" in error.errors[0].reason
+
+
+def test_unknown_column_is_refused_on_the_header_line(tmp_path: Path) -> None:
+    lines = [line + ",x" for line in GOOD]
+    error = _refused(_write(tmp_path, lines, header=HEADER + ",favourite_colour"))
+    assert [(e.line, e.field, e.reason) for e in error.errors] == [
+        (1, "favourite_colour", "unknown column")
+    ]
+
+
+def test_missing_required_column_is_refused(tmp_path: Path) -> None:
+    header = HEADER.replace(",amount_reimbursed", "")
+    lines = [line.rsplit(",", 1)[0] for line in GOOD]
+    error = _refused(_write(tmp_path, lines, header=header))
+    assert error.errors[0].field == "amount_reimbursed"
+    assert error.errors[0].reason == "missing required column"
+
+
+def test_every_error_is_listed_not_only_the_first(tmp_path: Path) -> None:
+    lines = [
+        *GOOD,
+        "C8,P1,nurse,bretagne,B1,AMI1,2025-13-01,1,3.15,1.89",
+        "C9,P1,nurse,bretagne,B1,AMI1,2025-01-08,1,3.15,-1",
+    ]
+    error = _refused(_write(tmp_path, lines))
+    assert {(e.line, e.field) for e in error.errors} == {
+        (5, "service_date"),
+        (6, "amount_reimbursed"),
+    }
+
+
+def test_generated_parquet_is_valid(claims_df) -> None:  # type: ignore[no-untyped-def]
+    assert validate_claims(claims_df) == []

@@ -1,0 +1,95 @@
+"""`vigie detect run --period YYYY-MM`: detection on imported claims, opening cases.
+
+Registered on the `vigie detect` app next to the file-based `score`, `train`, `evaluate`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from models.detection_messages import DetectionRunInput, DetectionRunResult
+from vigie.cli.connections import database, temporal_client
+from vigie.cli.detect import app
+from vigie.cli.output import console, err_console
+from vigie.cli.tables import alerts_table
+from vigie.services.detection_queries import run_alerts
+from vigie.services.outcome_labels import outcome_labels
+from vigie.settings import Settings, get_settings
+from workflows.detection_run import DetectionRunWorkflow
+
+
+async def start_and_follow(settings: Settings, inp: DetectionRunInput) -> DetectionRunResult:
+    client = await temporal_client(settings)
+    run_id = f"detection:{inp.period}:{uuid.uuid4().hex[:8]}"
+    handle = await client.start_workflow(
+        DetectionRunWorkflow.run, inp, id=run_id, task_queue=settings.task_queue
+    )
+    console.print(f"started {run_id} (see it in the Temporal UI)")
+    shown = ""
+    while True:
+        done, _ = await asyncio.wait({asyncio.ensure_future(handle.result())}, timeout=1.0)
+        if done:
+            return done.pop().result()
+        progress = await handle.query(DetectionRunWorkflow.progress)
+        line = (
+            f"  {progress['stage']}: {progress['partitions_done']}/"
+            f"{progress['partitions_total']} partitions"
+        )
+        if line != shown:
+            console.print(line)
+            shown = line
+
+
+@app.command("run")
+def run_command(
+    period: str = typer.Option(..., "--period", help="the month of claims, YYYY-MM"),
+    capacity: int = typer.Option(20, "--capacity", help="alerts investigators can take"),
+    min_score: float = typer.Option(0.5, "--min-score", help="minimum atypicality"),
+    model: Path | None = typer.Option(
+        None, "--model", exists=True, dir_okay=False, help="supervised re-ranker (detect train)"
+    ),
+) -> None:
+    """Run detection on the imported claims of a month; selected alerts open cases."""
+    settings = get_settings()
+    try:
+        inp = DetectionRunInput(
+            period=period,
+            capacity=capacity,
+            min_score=min_score,
+            model_path=str(model.resolve()) if model else None,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(escape(str(exc))) from None
+    result = asyncio.run(start_and_follow(settings, inp))
+    console.print(
+        f"{result.claims} claims, {result.partitions} partitions, {result.providers} "
+        f"providers scored; {result.alerts} alerts: {result.cases_opened} cases opened, "
+        f"{result.already_open} already open"
+    )
+    with database(settings) as engine:
+        alerts = run_alerts(engine, result.run_id)
+    if alerts:
+        console.print(alerts_table(alerts))
+    else:
+        err_console.print("no alert selected")
+
+
+@app.command("labels")
+def labels_command(
+    out: Path = typer.Option(..., "--out", help="CSV provider_id,label for `detect train`"),
+) -> None:
+    """Export labels learned from closed cases: confirmed fraud (1) vs nothing found (0)."""
+    settings = get_settings()
+    with database(settings) as engine:
+        labels = outcome_labels(engine)
+    labels.to_csv(out, index=False)
+    positives = int(labels["label"].sum())
+    console.print(
+        f"wrote {len(labels)} labels to {out}: {positives} confirmed fraud, "
+        f"{len(labels) - positives} closed with nothing found"
+    )

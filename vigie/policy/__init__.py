@@ -1,0 +1,1 @@
+"""Policy as data: the versioned records file and its loader."""

@@ -1,0 +1,1 @@
+"""Runtime services: the embedded Postgres and Temporal servers, and the database engine."""

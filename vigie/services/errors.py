@@ -1,0 +1,32 @@
+"""Explicit error types, each mapped to an HTTP status by the API and an exit code by the CLI."""
+
+from __future__ import annotations
+
+
+class VigieError(Exception):
+    http_status = 500
+    exit_code = 1
+
+
+class NotFoundError(VigieError):
+    http_status = 404
+    exit_code = 4
+
+
+class ConflictError(VigieError):
+    """The thing exists already (e.g. an open case for this target and period)."""
+
+    http_status = 409
+    exit_code = 3
+
+
+class InvalidActionError(VigieError):
+    """An action breaks a rule of the procedure; ``rule`` names it."""
+
+    http_status = 422
+    exit_code = 2
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(f"[{rule}] {message}")
+        self.rule = rule
+        self.message = message

@@ -1,0 +1,118 @@
+"""The one place that wires the Temporal client, task queue, workflows, activities, schedules."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
+    ScheduleUpdate,
+)
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.case_projection import CaseProjectionActivities
+from activities.detection_run import DetectionActivities
+from activities.policy import PolicyActivities
+from models.detection_messages import DetectionRunInput
+from vigie.settings import Settings, get_settings
+from workflows.detection_run import DetectionRunWorkflow
+from workflows.fraud_case import FraudCaseWorkflow
+
+log = logging.getLogger(__name__)
+
+WORKFLOWS: Sequence[type] = (FraudCaseWorkflow, DetectionRunWorkflow)
+DETECTION_SCHEDULE_ID = "vigie-detection-monthly"
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.effective_temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+def activities_for(engine: Engine, pseudonym_key: str) -> list[Any]:
+    projection = CaseProjectionActivities(engine)
+    policy = PolicyActivities(engine)
+    detection = DetectionActivities(engine, pseudonym_key)
+    return [
+        projection.apply_case_change,
+        policy.load_policy,
+        detection.plan_detection,
+        detection.extract_partition,
+        detection.score_run,
+        detection.finish_detection,
+    ]
+
+
+def detection_schedule(task_queue: str, capacity: int = 20) -> Schedule:
+    """Detection on the previous month, on the 2nd of each month at 03:00 UTC; a run still
+    going when the next one is due makes the new one skip."""
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            DetectionRunWorkflow.run,
+            DetectionRunInput(capacity=capacity),
+            id="detection-scheduled",
+            task_queue=task_queue,
+        ),
+        spec=ScheduleSpec(cron_expressions=["0 3 2 * *"]),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+
+
+async def ensure_detection_schedule(client: Client, task_queue: str, capacity: int = 20) -> str:
+    """Create the monthly detection schedule, or update it in place if it exists."""
+    schedule = detection_schedule(task_queue, capacity)
+    try:
+        await client.create_schedule(DETECTION_SCHEDULE_ID, schedule)
+        log.info("created schedule %s", DETECTION_SCHEDULE_ID)
+        return "created"
+    except ScheduleAlreadyRunningError:
+        handle = client.get_schedule_handle(DETECTION_SCHEDULE_ID)
+        await handle.update(lambda _: ScheduleUpdate(schedule=schedule))
+        log.info("updated schedule %s", DETECTION_SCHEDULE_ID)
+        return "updated"
+
+
+def build_worker(
+    client: Client,
+    engine: Engine,
+    task_queue: str,
+    executor: ThreadPoolExecutor,
+    pseudonym_key: str | None = None,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(WORKFLOWS),
+        activities=activities_for(engine, pseudonym_key or get_settings().pseudonym_key),
+        activity_executor=executor,
+        max_concurrent_activities=8,
+        graceful_shutdown_timeout=timedelta(seconds=5),
+    )
+
+
+async def run_worker(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    """Run a worker until ``stop`` is set, then shut it down gracefully."""
+    client = await connect(settings)
+    await ensure_detection_schedule(client, settings.task_queue)
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="vigie-activity") as executor:
+        worker = build_worker(client, engine, settings.task_queue, executor, settings.pseudonym_key)
+        async with worker:
+            log.info("worker polling task queue %s", settings.task_queue)
+            await stop.wait()
+            log.info("worker shutting down")

@@ -1,0 +1,1 @@
+"""Deterministic Temporal workflows: no I/O, no sqlmodel sessions, no sklearn."""

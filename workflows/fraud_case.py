@@ -1,0 +1,290 @@
+"""FraudCaseWorkflow: one long-lived workflow per case, the single writer of that case.
+
+The procedure's rules are pure functions (``workflows.procedure``); this class only
+sequences them: validate an action, apply it under a lock, persist the change through an
+activity, and sleep until the next legal deadline. Each action is a workflow update with a
+validator, so a bad action is refused synchronously and nothing is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from models.case_actions import (
+        ActionBase,
+        AddInvestigationAction,
+        Assign,
+        Close,
+        CompleteInvestigationAction,
+        ConcludeInvestigation,
+        DecideFollowUps,
+        Dismiss,
+        LiftProtectiveMeasure,
+        Merge,
+        OpenInvestigation,
+        RecordGrievance,
+        RecordProcedureEvent,
+        TakeProtectiveMeasure,
+        WaiveComplaint,
+    )
+    from models.case_run import CaseRunInput
+    from models.case_state import CaseState
+    from models.policy_snapshot import PolicySnapshot
+    from workflows.procedure import InvalidAction, Outcome, already_applied, decide, open_case
+    from workflows.procedure.deadlines import catch_up
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
+INVALID_ACTION = "InvalidAction"
+POLICY_LOCAL_ACTIVITY = "policy-local-activity"
+OPENING = "the case is still opening"
+
+
+def refusal(exc: InvalidAction) -> ApplicationError:
+    return ApplicationError(exc.message, exc.rule, type=INVALID_ACTION, non_retryable=True)
+
+
+@workflow.defn
+class FraudCaseWorkflow:
+    @workflow.init
+    def __init__(self, inp: CaseRunInput) -> None:
+        self.case: CaseState | None = inp.state
+        self.options = inp.options
+        self.runs = inp.runs
+        self.lock = asyncio.Lock()
+        self.wake = False
+
+    @workflow.run
+    async def run(self, inp: CaseRunInput) -> str:
+        if self.case is None:
+            if inp.opening is None:
+                raise ApplicationError("a case run needs an opening or a state", non_retryable=True)
+            policy = await self._load_policy()
+            async with self.lock:
+                case_id = workflow.info().workflow_id
+                try:
+                    outcome = open_case(inp.opening, policy, case_id, workflow.now())
+                except InvalidAction as exc:
+                    raise refusal(exc) from None  # fails this run cleanly: no case is opened
+                await self._commit(outcome)
+        while not self.current.closed:
+            if self._should_continue_as_new():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(
+                    CaseRunInput(state=self.current, options=self.options, runs=self.runs + 1)
+                )
+            await self._sleep_until_next_deadline()
+            async with self.lock:
+                for due in catch_up(self.current, workflow.now()):
+                    await self._commit(due)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.current.close_reason or "closed"
+
+    async def _load_policy(self) -> PolicySnapshot:
+        """The policy snapshot, read by a local activity (no server round trip: it is a
+        read the worker caches). Cases opened before this change replay the old path."""
+        if workflow.patched(POLICY_LOCAL_ACTIVITY):
+            return await workflow.execute_local_activity(
+                "load_policy",
+                result_type=PolicySnapshot,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+        return await workflow.execute_activity(
+            "load_policy",
+            result_type=PolicySnapshot,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+
+    @property
+    def current(self) -> CaseState:
+        if self.case is None:
+            raise ApplicationError(OPENING, non_retryable=True)
+        return self.case
+
+    def _should_continue_as_new(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() > self.options.max_history_events
+        )
+
+    async def _sleep_until_next_deadline(self) -> None:
+        self.wake = False
+        deadlines = self.current.deadlines
+        timeout = None
+        if deadlines:
+            earliest = min(d.due_at for d in deadlines)
+            timeout = max((earliest - workflow.now()).total_seconds(), 0.001)
+        try:
+            await workflow.wait_condition(lambda: self.wake, timeout=timeout)
+        except TimeoutError:
+            pass
+
+    async def _commit(self, outcome: Outcome) -> None:
+        """Persist the change, then take the new state: state and Postgres move together."""
+        await workflow.execute_activity(
+            "apply_case_change",
+            outcome.to_change(),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+        self.case = outcome.state
+        self.wake = True
+
+    def _validate(self, cmd: ActionBase) -> None:
+        if self.case is None:
+            return  # still opening: the handler waits, then judges the action
+        try:
+            state = self.case
+            if already_applied(state, cmd):
+                return  # a retry: accepted, applied once
+            for due in catch_up(state, workflow.now()):
+                state = due.state
+            decide(state, cmd, workflow.now())
+        except InvalidAction as exc:
+            raise refusal(exc) from None
+
+    async def _act(self, cmd: ActionBase) -> CaseState:
+        await workflow.wait_condition(lambda: self.case is not None)
+        async with self.lock:
+            try:
+                if already_applied(self.current, cmd):
+                    return self.current
+                for due in catch_up(self.current, workflow.now()):
+                    await self._commit(due)
+                outcome = decide(self.current, cmd, workflow.now())
+            except InvalidAction as exc:
+                raise refusal(exc) from None
+            await self._commit(outcome)
+            return self.current
+
+    @workflow.query
+    def state(self) -> CaseState:
+        """The full current state of the case."""
+        return self.current
+
+    @workflow.query
+    def run_count(self) -> int:
+        return self.runs
+
+    # --- one update per action, each with its validator ------------------------------------
+
+    @workflow.update
+    async def assign(self, cmd: Assign) -> CaseState:
+        return await self._act(cmd)
+
+    @assign.validator
+    def _check_assign(self, cmd: Assign) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def open_investigation(self, cmd: OpenInvestigation) -> CaseState:
+        return await self._act(cmd)
+
+    @open_investigation.validator
+    def _check_open_investigation(self, cmd: OpenInvestigation) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def dismiss(self, cmd: Dismiss) -> CaseState:
+        return await self._act(cmd)
+
+    @dismiss.validator
+    def _check_dismiss(self, cmd: Dismiss) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def merge(self, cmd: Merge) -> CaseState:
+        return await self._act(cmd)
+
+    @merge.validator
+    def _check_merge(self, cmd: Merge) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def add_investigation_action(self, cmd: AddInvestigationAction) -> CaseState:
+        return await self._act(cmd)
+
+    @add_investigation_action.validator
+    def _check_add_investigation_action(self, cmd: AddInvestigationAction) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def complete_investigation_action(self, cmd: CompleteInvestigationAction) -> CaseState:
+        return await self._act(cmd)
+
+    @complete_investigation_action.validator
+    def _check_complete_investigation_action(self, cmd: CompleteInvestigationAction) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def record_grievance(self, cmd: RecordGrievance) -> CaseState:
+        return await self._act(cmd)
+
+    @record_grievance.validator
+    def _check_record_grievance(self, cmd: RecordGrievance) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def take_protective_measure(self, cmd: TakeProtectiveMeasure) -> CaseState:
+        return await self._act(cmd)
+
+    @take_protective_measure.validator
+    def _check_take_protective_measure(self, cmd: TakeProtectiveMeasure) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def lift_protective_measure(self, cmd: LiftProtectiveMeasure) -> CaseState:
+        return await self._act(cmd)
+
+    @lift_protective_measure.validator
+    def _check_lift_protective_measure(self, cmd: LiftProtectiveMeasure) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def conclude_investigation(self, cmd: ConcludeInvestigation) -> CaseState:
+        return await self._act(cmd)
+
+    @conclude_investigation.validator
+    def _check_conclude_investigation(self, cmd: ConcludeInvestigation) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def decide_follow_ups(self, cmd: DecideFollowUps) -> CaseState:
+        return await self._act(cmd)
+
+    @decide_follow_ups.validator
+    def _check_decide_follow_ups(self, cmd: DecideFollowUps) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def waive_complaint(self, cmd: WaiveComplaint) -> CaseState:
+        return await self._act(cmd)
+
+    @waive_complaint.validator
+    def _check_waive_complaint(self, cmd: WaiveComplaint) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def record_procedure_event(self, cmd: RecordProcedureEvent) -> CaseState:
+        return await self._act(cmd)
+
+    @record_procedure_event.validator
+    def _check_record_procedure_event(self, cmd: RecordProcedureEvent) -> None:
+        self._validate(cmd)
+
+    @workflow.update
+    async def close(self, cmd: Close) -> CaseState:
+        return await self._act(cmd)
+
+    @close.validator
+    def _check_close(self, cmd: Close) -> None:
+        self._validate(cmd)
