@@ -37,12 +37,33 @@ WORKFLOWS: Sequence[type] = (FraudCaseWorkflow, DetectionRunWorkflow)
 DETECTION_SCHEDULE_ID = "vigie-detection-monthly"
 
 
-async def connect(settings: Settings) -> Client:
-    return await Client.connect(
-        settings.effective_temporal_address,
-        namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
-    )
+STARTING_UP_MARKERS = ("not healthy yet", "Frontend is not healthy")
+
+
+async def connect(settings: Settings, startup_timeout: float = 60.0) -> Client:
+    """Connect the Vigie client (pydantic payloads).
+
+    A dev server that has just opened its port may still answer "Frontend is not healthy
+    yet" while it replays its SQLite file; that answer is retried until ``startup_timeout``.
+    Any other failure (nothing listening, wrong namespace) is raised at once.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + startup_timeout
+    delay = 0.2
+    while True:
+        try:
+            return await Client.connect(
+                settings.effective_temporal_address,
+                namespace=settings.temporal_namespace,
+                data_converter=pydantic_data_converter,
+            )
+        except RuntimeError as exc:
+            starting = any(marker in str(exc) for marker in STARTING_UP_MARKERS)
+            if not starting or loop.time() + delay > deadline:
+                raise
+            log.info("temporal at %s is starting up; retrying", settings.effective_temporal_address)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
 
 def activities_for(engine: Engine, pseudonym_key: str) -> list[Any]:
