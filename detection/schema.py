@@ -19,6 +19,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from detection.professions import canonical_professions
+
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -53,8 +55,10 @@ MAX_REPORTED_ERRORS = 1000
 
 _MONEY_RE = r"\d{1,10}(\.\d{1,2})?"
 _KM_RE = r"\d{1,6}(\.\d{1,3})?"
-_INT_RE = r"\d{1,6}"
-_DATE_RE = r"\d{4}-\d{2}-\d{2}"
+#: an integer, also when written with a zero fraction ("2.0", as float exports write it)
+_INT_RE = r"\d{1,6}(\.0+)?"
+#: a date, also as a midnight timestamp ("2025-01-06 00:00:00", "2025-01-06T00:00")
+_DATE_RE = r"\d{4}-\d{2}-\d{2}([ T]00:00(:00)?)?"
 _TIME_RE = r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?"
 
 
@@ -150,7 +154,7 @@ def _check_date(col: pd.Series, name: str, required: bool, out: _Collector) -> N
     empty = _empty(text)
     if required:
         out.add_mask(empty, text, name, "missing date")
-    parsed = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
+    parsed = pd.to_datetime(text.str.slice(0, 10).where(~empty), format="%Y-%m-%d", errors="coerce")
     shape_ok = text.str.fullmatch(_DATE_RE).to_numpy(dtype=bool)
     bad = ~empty & (~shape_ok | parsed.isna().to_numpy(dtype=bool))
     out.add_mask(bad, text, name, "not a valid date (YYYY-MM-DD)")
@@ -180,7 +184,7 @@ def validate_claims(
     out = _Collector(first_line, max_errors)
     header = [str(c) for c in df.columns]
     for name in header:
-        if name not in REQUIRED_COLUMNS and name not in OPTIONAL_COLUMNS:
+        if name in unknown_columns([name]):
             out.add(ClaimError(1, name, "unknown column"))
     for name in REQUIRED_COLUMNS:
         if name not in header:
@@ -194,7 +198,7 @@ def validate_claims(
         text = _as_text(df[name])
         out.add_mask(_empty(text), text, name, "missing value")
     _check_pattern(df["quantity"], "quantity", _INT_RE, "not a positive integer", True, out)
-    qty_zero = _as_text(df["quantity"]).str.fullmatch(r"0+").to_numpy(dtype=bool)
+    qty_zero = _as_text(df["quantity"]).str.fullmatch(r"0+(\.0+)?").to_numpy(dtype=bool)
     out.add_mask(qty_zero, df["quantity"], "quantity", "quantity must be at least 1")
     for name in MONEY_COLUMNS:
         _check_money(df[name], name, out)
@@ -264,7 +268,9 @@ def _to_dates(col: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         return col
     text = _as_text(col)
-    return pd.to_datetime(text.where(text != ""), format="%Y-%m-%d", errors="coerce")
+    return pd.to_datetime(
+        text.str.slice(0, 10).where(text != ""), format="%Y-%m-%d", errors="coerce"
+    )
 
 
 def coerce_claims(df: pd.DataFrame, money: Literal["float", "decimal"] = "float") -> pd.DataFrame:
@@ -273,6 +279,7 @@ def coerce_claims(df: pd.DataFrame, money: Literal["float", "decimal"] = "float"
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
     for name in ID_COLUMNS:
         out[name] = _as_text(df[name])
+    out["profession"] = canonical_professions(out["profession"])
     out["service_date"] = _to_dates(df["service_date"]).astype("datetime64[s]")
     out["quantity"] = pd.to_numeric(_as_text(df["quantity"])).astype("int64")
     for name in MONEY_COLUMNS:
@@ -321,15 +328,34 @@ def load_raw(path: str | Path) -> tuple[pd.DataFrame, int]:
     return table.to_pandas(), 2
 
 
-def read_claims(path: str | Path, money: Literal["float", "decimal"] = "float") -> pd.DataFrame:
+def unknown_columns(columns: list[str]) -> list[str]:
+    """Columns that are in neither the required nor the optional list."""
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    return [str(c) for c in columns if str(c) not in known]
+
+
+def read_claims(
+    path: str | Path,
+    money: Literal["float", "decimal"] = "float",
+    unknown: Literal["refuse", "ignore"] = "refuse",
+) -> pd.DataFrame:
     """Read and validate a claims file (CSV or Parquet); all or nothing.
 
-    Raises `ClaimsFormatError` listing line, field and reason of each error."""
+    Raises `ClaimsFormatError` listing line, field and reason of each error. With
+    ``unknown="ignore"`` (scoring an extract that carries extra columns), columns outside the
+    format are dropped before validation and named in ``frame.attrs["ignored_columns"]``;
+    imports keep the default and refuse them."""
     try:
         raw, first_line = load_raw(path)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise ClaimsFormatError([ClaimError(0, "<file>", f"unreadable file: {exc}")]) from exc
+    ignored = unknown_columns(list(raw.columns)) if unknown == "ignore" else []
+    if ignored:
+        logger.warning("ignoring columns outside the claims format: %s", ", ".join(ignored))
+        raw = raw.drop(columns=ignored)
     errors = validate_claims(raw, first_line=first_line)
     if errors:
         raise ClaimsFormatError(errors)
-    return coerce_claims(raw, money=money)
+    frame = coerce_claims(raw, money=money)
+    frame.attrs["ignored_columns"] = ignored
+    return frame

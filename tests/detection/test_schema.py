@@ -96,3 +96,59 @@ def test_every_error_is_listed_not_only_the_first(tmp_path: Path) -> None:
 
 def test_generated_parquet_is_valid(claims_df) -> None:  # type: ignore[no-untyped-def]
     assert validate_claims(claims_df) == []
+
+
+def test_scoring_an_extract_ignores_and_names_columns_outside_the_format(
+    tmp_path: Path,
+) -> None:
+    lines = [line + ",1" for line in GOOD]
+    df = read_claims(_write(tmp_path, lines, header=HEADER + ",label"), unknown="ignore")
+    assert df.attrs["ignored_columns"] == ["label"]
+    assert "label" not in df.columns
+    assert len(df) == 3
+
+
+def test_integer_quantities_written_with_a_zero_fraction_are_accepted(tmp_path: Path) -> None:
+    lines = [line.replace(",1,3.15", ",1.0,3.15").replace(",2,5.50", ",2.00,5.50") for line in GOOD]
+    df = read_claims(_write(tmp_path, lines))
+    assert df["quantity"].tolist() == [1, 1, 2]
+
+
+@pytest.mark.parametrize("quantity", ["1.5", "0.0"])
+def test_fractional_or_zero_quantities_are_refused(tmp_path: Path, quantity: str) -> None:
+    bad = f"C9,P1,nurse,bretagne,B1,AMI1,2025-01-08,{quantity},3.15,1.89"
+    error = _refused(_write(tmp_path, [*GOOD, bad]))
+    assert [(e.line, e.field) for e in error.errors] == [(5, "quantity")]
+
+
+def test_a_midnight_timestamp_is_read_as_its_date(tmp_path: Path) -> None:
+    lines = [line.replace("2025-01-06", "2025-01-06 00:00:00") for line in GOOD]
+    df = read_claims(_write(tmp_path, lines))
+    assert str(df["service_date"].iloc[0].date()) == "2025-01-06"
+
+
+def test_a_timestamp_with_a_time_of_day_in_a_date_column_is_refused(tmp_path: Path) -> None:
+    bad = "C9,P1,nurse,bretagne,B1,AMI1,2025-01-08 14:30:00,1,3.15,1.89"
+    error = _refused(_write(tmp_path, [*GOOD, bad]))
+    assert [(e.line, e.field) for e in error.errors] == [(5, "service_date")]
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Infirmière libérale", "nurse"),
+        ("IDEL", "nurse"),
+        ("Médecin généraliste", "gp"),
+        ("Masseur-kinésithérapeute", "physiotherapist"),
+        ("Chirurgien-dentiste", "dentist"),
+        ("Audioprothésiste", "hearing_aid"),
+        ("Taxi", "transport"),
+        ("Orthophoniste", "orthophoniste"),
+    ],
+)
+def test_professions_as_extracts_spell_them_map_to_the_known_values(
+    tmp_path: Path, written: str, canonical: str
+) -> None:
+    lines = [line.replace(",nurse,", f",{written},") for line in GOOD]
+    df = read_claims(_write(tmp_path, lines))
+    assert set(df["profession"]) == {canonical}

@@ -29,13 +29,22 @@ ClaimsOpt = Annotated[Path, typer.Option("--claims", help="Claims file (.csv or 
 
 
 def _load_claims(path: Path) -> pd.DataFrame:
+    """Scoring reads extracts as they come: columns outside the format are named and left
+    out (an import, which stores claims, refuses them instead)."""
     try:
-        return read_claims(path)
+        frame = read_claims(path, unknown="ignore")
     except ClaimsFormatError as exc:
         console.print(f"[red]{path}: claims file refused ({exc.total} error(s))[/red]")
         for err in exc.errors[:50]:
             console.print(f"  {err}")
         raise typer.Exit(code=2) from exc
+    ignored = frame.attrs.get("ignored_columns") or []
+    if ignored:
+        console.print(
+            f"[yellow]{path}: ignoring {len(ignored)} column(s) outside the claims format: "
+            f"{', '.join(ignored)}[/yellow]"
+        )
+    return frame
 
 
 def write_scores(frame: pd.DataFrame, out: Path) -> None:
