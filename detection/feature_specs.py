@@ -30,9 +30,17 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("expensive_share", "Share of expensive acts", "share", 0.02),
     FeatureSpec("acts_per_patient", "Acts per patient", "count", 0.3, "on average"),
     FeatureSpec(
-        "duplicate_share", "Share of same act, patient, day and time billed twice", "share", 0.005
+        "duplicate_share",
+        "Share of lines billed again (same patient, act, day, and time when known)",
+        "share",
+        0.005,
     ),
-    FeatureSpec("night_weekend_share", "Share of acts at night or on weekends", "share", 0.03),
+    FeatureSpec(
+        "night_weekend_share",
+        "Share of acts on weekends or, where times are known, at night",
+        "share",
+        0.03,
+    ),
     FeatureSpec("km_per_trip_mean", "Kilometres per trip", "km", 1.5, "on average"),
     FeatureSpec("km_per_trip_p95", "Kilometres per trip", "km", 2.0, "at p95"),
     FeatureSpec(
@@ -79,20 +87,16 @@ def format_value(spec: FeatureSpec, value: float) -> str:
     return f"{value:.1f}"
 
 
-def ordinal(p: float) -> str:
-    text = f"{p:.1f}".rstrip("0").rstrip(".")
-    if "." in text:
-        return f"{text}th"
-    n = int(text)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def percentile_text(p: float) -> str:
+    """'percentile 98.9 among peers': a decimal percentile has no English ordinal suffix."""
+    return f"percentile {p:.1f}".rstrip("0").rstrip(".") + " among peers"
 
 
 def sentence(spec: FeatureSpec, value: float, peer_median: float, percentile: float) -> str:
     """E.g. 'Standard care time per day: 14.2 h on average, peers' median 5.1 h
-    (99.7th percentile)'."""
+    (percentile 99.7 among peers)'."""
     return (
         f"{spec.label}: {format_value(spec, value)}{' ' + spec.summary if spec.summary else ''}"
         f", peers' median "
-        f"{format_value(spec, peer_median)} ({ordinal(percentile)} percentile)"
+        f"{format_value(spec, peer_median)} ({percentile_text(percentile)})"
     )

@@ -113,9 +113,12 @@ class PeerAtypicalityScorer(BaseEstimator):
 
     def _fit_multivariate(self, zpos: np.ndarray) -> Any:
         if self.multivariate == "iforest":
+            # subsampling picks rows by position: fit on a canonical row order so that the
+            # same providers give the same model whatever order the claims came in
+            canonical = zpos[np.lexsort(zpos.T[::-1])] if len(zpos) else zpos
             return IsolationForest(
                 n_estimators=self.n_estimators, random_state=self.random_state
-            ).fit(zpos)
+            ).fit(canonical)
         if self.multivariate == "lof":
             n_neighbors = max(2, min(35, len(zpos) - 1))
             return LocalOutlierFactor(n_neighbors=n_neighbors, novelty=True).fit(zpos)

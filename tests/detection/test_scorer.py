@@ -80,7 +80,8 @@ def test_planted_hyperactive_nurse_is_explained_by_care_time_per_day(
     assert item["percentile"] > 95
     assert item["text"].startswith("Standard care time per day: ")
     assert f"peers' median {item['peer_median']:.1f} h" in item["text"]
-    assert "percentile" in item["text"]
+    pct = f"{item['percentile']:.1f}".rstrip("0").rstrip(".")
+    assert item["text"].endswith(f"(percentile {pct} among peers)")
 
 
 def test_explanations_quote_the_same_peers_the_score_used(features: pd.DataFrame) -> None:
@@ -97,3 +98,14 @@ def test_explanations_quote_the_same_peers_the_score_used(features: pd.DataFrame
         assert item["peers"] == len(peers)
         assert item["peer_median"] == pytest.approx(float(peers[item["feature"]].median()))
         assert item["z"] >= 1.0
+
+
+def test_scores_do_not_depend_on_the_order_providers_come_in(features: pd.DataFrame) -> None:
+    shuffled = features.sample(frac=1.0, random_state=3)
+    forward = pd.Series(
+        PeerAtypicalityScorer().fit(features).score_samples(features), features.index
+    )
+    backward = pd.Series(
+        PeerAtypicalityScorer().fit(shuffled).score_samples(shuffled), shuffled.index
+    )
+    pd.testing.assert_series_equal(forward.sort_index(), backward.sort_index())

@@ -37,7 +37,9 @@ DEMO_ALERTS = [
         source="demo",
         estimated_stake=Decimal("48210.50"),
         score=0.97,
-        explanation="Standard care time per day 19.4 h; peers' median 6.1 h (99.8th percentile)",
+        explanation=(
+            "Standard care time per day 19.4 h; peers' median 6.1 h (percentile 99.8 among peers)"
+        ),
         request_id="demo-open-1",
     ),
     OpenCaseInput(
@@ -53,7 +55,7 @@ DEMO_ALERTS = [
         source="demo",
         estimated_stake=Decimal("126400.00"),
         score=0.91,
-        explanation="Kilometres per trip 62 km; peers' median 18 km (99.1th percentile)",
+        explanation="Kilometres per trip 62 km; peers' median 18 km (percentile 99.1 among peers)",
         request_id="demo-open-2",
     ),
     OpenCaseInput(
