@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,7 @@ def score_claims(
     policy: RulePolicy | None = None,
     top_k: int = 3,
     scorer_params: dict[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """One row per provider, most suspicious first (see OUTPUT_COLUMNS).
 
@@ -63,9 +65,13 @@ def score_claims(
     given (the atypicality is kept in `atypicality_score`). `estimated_stake` is Decimal
     euros; `explanation_items` a list of dicts (feature, value, peer_median, percentile...).
     """
+    step = progress or (lambda message: logger.info("%s", message))
     policy = policy or RulePolicy()
+    step(f"computing features on {len(claims):,} claims")
     features = compute_features(claims, max_care_hours=policy.max_care_hours_per_day)
+    step(f"running rules and cross-checks on {len(claims):,} claims")
     hits = run_rules(claims, policy)
+    step(f"scoring {len(features):,} providers against their peers")
     return score_features(features, hits, model, top_k, scorer_params)
 
 

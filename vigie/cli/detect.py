@@ -32,7 +32,8 @@ def _load_claims(path: Path) -> pd.DataFrame:
     """Scoring reads extracts as they come: columns outside the format are named and left
     out (an import, which stores claims, refuses them instead)."""
     try:
-        frame = read_claims(path, unknown="ignore")
+        with console.status(f"reading and validating {path}"):
+            frame = read_claims(path, unknown="ignore")
     except ClaimsFormatError as exc:
         console.print(f"[red]{path}: claims file refused ({exc.total} error(s))[/red]")
         for err in exc.errors[:50]:
@@ -73,8 +74,8 @@ def score(
     """Score every provider in a claims file; most suspicious first."""
     df = _load_claims(claims)
     ranker = load_model(model) if model is not None else None
-    with console.status(f"scoring {len(df):,} claims"):
-        result = score_claims(df, model=ranker, top_k=top_k)
+    with console.status(f"scoring {len(df):,} claims") as status:
+        result = score_claims(df, model=ranker, top_k=top_k, progress=status.update)
     write_scores(result, out)
     table = Table(title=f"Top providers ({len(result):,} scored) -> {out}")
     for col in ("provider_id", "profession", "region", "score", "estimated_stake", "rule_hits"):
