@@ -26,6 +26,7 @@ from detection.schema import (
     REQUIRED_COLUMNS,
     ClaimError,
     ClaimsFormatError,
+    canonical_text,
     load_raw,
     validate_claims,
 )
@@ -72,7 +73,7 @@ def _as_copy_text(raw: pd.DataFrame) -> pd.DataFrame:
             text = col.dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_float_dtype(col.dtype):
             # validated floats are within 1e-6 of a cent: written as that exact cent value
-            spec = ".2f" if name in MONEY_COLUMNS else "f"
+            spec = ".2f" if name in MONEY_COLUMNS else ".0f" if name == "quantity" else "f"
             text = col.map(lambda v, spec=spec: None if pd.isna(v) else format(v, spec))
         else:
             text = col.astype("string")
@@ -106,7 +107,7 @@ def import_claims(
     if total == 0:
         raise ClaimsFormatError([ClaimError(0, "<file>", "no claims in the file")])
     report("validating", total, total)
-    text = _as_copy_text(raw)
+    text = _as_copy_text(canonical_text(raw))
     text.insert(0, "line_no", (pd.RangeIndex(total) + first_line).astype("string"))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -273,13 +273,33 @@ def _to_dates(col: pd.Series) -> pd.Series:
     )
 
 
+def canonical_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A *validated* frame with the spellings the format tolerates made canonical: integer
+    quantities without their zero fraction ("2.0" -> "2"), dates without their midnight time,
+    professions mapped to the known values. Typed (Parquet) columns are left as they are."""
+    out = df.copy()
+    out["profession"] = canonical_professions(_as_text(out["profession"]))
+    if _is_text(out["quantity"]):
+        out["quantity"] = _as_text(out["quantity"]).str.replace(r"\.0+$", "", regex=True)
+    for name in DATE_COLUMNS:
+        if name in out.columns and _is_text(out[name]):
+            out[name] = _as_text(out[name]).str.slice(0, 10)
+    return out
+
+
+def _is_text(col: pd.Series) -> bool:
+    return not (
+        pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)
+    )
+
+
 def coerce_claims(df: pd.DataFrame, money: Literal["float", "decimal"] = "float") -> pd.DataFrame:
     """Typed frame from a *validated* one: dates as datetime64, quantity int64, money as
     float euros (analytics) or exact `Decimal` objects (`money="decimal"`, for imports)."""
+    df = canonical_text(df)
     out = pd.DataFrame(index=pd.RangeIndex(len(df)))
     for name in ID_COLUMNS:
         out[name] = _as_text(df[name])
-    out["profession"] = canonical_professions(out["profession"])
     out["service_date"] = _to_dates(df["service_date"]).astype("datetime64[s]")
     out["quantity"] = pd.to_numeric(_as_text(df["quantity"])).astype("int64")
     for name in MONEY_COLUMNS:
@@ -315,17 +335,34 @@ def load_raw(path: str | Path) -> tuple[pd.DataFrame, int]:
                 column = column.cast(pa.timestamp("s"))
             cols[name] = column
         return pa.table(cols).to_pandas(), 2
-    with path.open(encoding="utf-8") as fh:
-        header = fh.readline().rstrip("\r\n").split(",")
-    names = [h.strip().strip('"') for h in header]
+    with path.open(encoding="utf-8-sig") as fh:  # a spreadsheet's byte-order mark is dropped
+        header = fh.readline().rstrip("\r\n")
+    delimiter = sniff_delimiter(header)
+    names = [h.strip().strip('"') for h in header.split(delimiter)]
     table = pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
         ),
     )
-    return table.to_pandas(), 2
+    frame = table.to_pandas()
+    if delimiter == ";":
+        # French spreadsheets write "12,50": with ";" between fields the comma can only be
+        # the decimal separator. Exact, nothing rounds; "1.234,50" stays refused.
+        for name in (*MONEY_COLUMNS, "distance_km"):
+            if name in frame.columns:
+                frame[name] = frame[name].str.replace(",", ".", regex=False)
+    return frame, 2
+
+
+def sniff_delimiter(header: str) -> str:
+    """The field separator of a CSV header line: ",", ";" or a tab, whichever splits it the
+    most (",", the documented one, when none does)."""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
 
 
 def unknown_columns(columns: list[str]) -> list[str]:

@@ -151,3 +151,58 @@ def test_floating_point_parquet_amounts_land_as_their_exact_cents(
             .all()
         )
     assert amounts == ["0.30", "3.15"]
+
+
+def test_a_french_spreadsheet_export_lands_with_canonical_values_and_exact_amounts(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Byte-order mark, ";" between fields, decimal commas, French profession names and
+    midnight timestamps: all read exactly, stored the canonical way."""
+    rows = [
+        "fr-1;N77;Infirmière libérale;bretagne;B1;AMI1;2025-08-04 00:00:00;1;3,15;1,89",
+        "fr-2;N77;Infirmière libérale;bretagne;B2;AMI4;2025-08-05 00:00:00;2;25,20;15,12",
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\ufeff" + "\n".join([HEADER.replace(",", ";"), *rows]) + "\n", "utf-8")
+    summary = import_claims(engine, path, "tester")
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text(
+                "SELECT profession, service_date::text, quantity, amount_billed::text "
+                "FROM claim WHERE import_id = :i ORDER BY claim_id"
+            ),
+            {"i": summary.import_id},
+        ).all()
+    assert [tuple(r) for r in stored] == [
+        ("nurse", "2025-08-04", 1, "3.15"),
+        ("nurse", "2025-08-05", 2, "25.20"),
+    ]
+
+
+def test_float_quantities_from_a_parquet_export_land_as_integers(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "claim_id": ["fq-1"],
+            "provider_id": ["N8"],
+            "profession": ["nurse"],
+            "region": ["bretagne"],
+            "beneficiary_id": ["B1"],
+            "act_code": ["AMI"],
+            "service_date": pd.to_datetime(["2025-09-01"]),
+            "quantity": [3.0],
+            "amount_billed": [9.45],
+            "amount_reimbursed": [5.67],
+        }
+    )
+    path = tmp_path / "claims.parquet"
+    frame.to_parquet(path)
+    summary = import_claims(engine, path, "tester")
+    with engine.connect() as conn:
+        quantity = conn.execute(
+            text("SELECT quantity FROM claim WHERE import_id = :i"), {"i": summary.import_id}
+        ).scalar()
+    assert quantity == 3

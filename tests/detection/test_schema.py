@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from detection.schema import ClaimsFormatError, read_claims, validate_claims
+from detection.schema import ClaimsFormatError, read_claims, sniff_delimiter, validate_claims
 
 HEADER = (
     "claim_id,provider_id,profession,region,beneficiary_id,act_code,service_date,"
@@ -152,3 +152,17 @@ def test_professions_as_extracts_spell_them_map_to_the_known_values(
     lines = [line.replace(",nurse,", f",{written},") for line in GOOD]
     df = read_claims(_write(tmp_path, lines))
     assert set(df["profession"]) == {canonical}
+
+
+@pytest.mark.parametrize(
+    ("header", "separator"),
+    [("a,b;c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ("claim_id", ",")],
+)
+def test_the_field_separator_is_the_one_that_splits_the_header(header: str, separator: str) -> None:
+    assert sniff_delimiter(header) == separator
+
+
+def test_a_comma_amount_in_a_comma_separated_file_is_still_refused(tmp_path: Path) -> None:
+    bad = 'C9,P1,nurse,bretagne,B1,AMI1,2025-01-08,1,"3,15",1.89'
+    error = _refused(_write(tmp_path, [*GOOD, bad]))
+    assert [(e.line, e.field) for e in error.errors] == [(5, "amount_billed")]
