@@ -277,7 +277,7 @@ def canonical_text(df: pd.DataFrame) -> pd.DataFrame:
     """A *validated* frame with the spellings the format tolerates made canonical: integer
     quantities without their zero fraction ("2.0" -> "2"), dates without their midnight time,
     professions mapped to the known values. Typed (Parquet) columns are left as they are."""
-    out = df.copy()
+    out = df.copy(deep=False)  # columns are replaced, never modified in place
     out["profession"] = canonical_professions(_as_text(out["profession"]))
     if _is_text(out["quantity"]):
         out["quantity"] = _as_text(out["quantity"]).str.replace(r"\.0+$", "", regex=True)
