@@ -37,15 +37,22 @@ WORKFLOWS: Sequence[type] = (FraudCaseWorkflow, DetectionRunWorkflow)
 DETECTION_SCHEDULE_ID = "vigie-detection-monthly"
 
 
-STARTING_UP_MARKERS = ("not healthy yet", "Frontend is not healthy")
+#: what a Temporal server answers while it is starting (or restarting): worth retrying
+TRANSIENT_CONNECT_ERRORS = (
+    "not healthy yet",  # the frontend is up but still loading its SQLite file
+    "transport error",  # the port is open, the gRPC server not yet serving (reset)
+    "Connection refused",
+    "Unavailable",
+)
 
 
 async def connect(settings: Settings, startup_timeout: float = 60.0) -> Client:
     """Connect the Vigie client (pydantic payloads).
 
-    A dev server that has just opened its port may still answer "Frontend is not healthy
-    yet" while it replays its SQLite file; that answer is retried until ``startup_timeout``.
-    Any other failure (nothing listening, wrong namespace) is raised at once.
+    A dev server that has just opened its port can still reset the connection or answer
+    "Frontend is not healthy yet"; such answers are retried (with a log line) until
+    ``startup_timeout`` seconds have passed. Any other failure (wrong namespace, TLS) is
+    raised at once.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + startup_timeout
@@ -58,10 +65,14 @@ async def connect(settings: Settings, startup_timeout: float = 60.0) -> Client:
                 data_converter=pydantic_data_converter,
             )
         except RuntimeError as exc:
-            starting = any(marker in str(exc) for marker in STARTING_UP_MARKERS)
-            if not starting or loop.time() + delay > deadline:
+            transient = any(marker in str(exc) for marker in TRANSIENT_CONNECT_ERRORS)
+            if not transient or loop.time() + delay > deadline:
                 raise
-            log.info("temporal at %s is starting up; retrying", settings.effective_temporal_address)
+            log.info(
+                "waiting for Temporal at %s (%s)",
+                settings.effective_temporal_address,
+                str(exc).split(":", 1)[-1].strip()[:80],
+            )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 2.0)
 

@@ -37,4 +37,4 @@ async def temporal_client(settings: Settings) -> Client:
     if settings.uses_embedded_temporal and not temporal_reachable(settings):
         address = settings.effective_temporal_address
         raise typer.BadParameter(f"Temporal is not running at {address}: start `vigie up` first")
-    return await vigie_worker.connect(settings)
+    return await vigie_worker.connect(settings, startup_timeout=10.0)
