@@ -113,7 +113,7 @@ async def _pollers(settings: Settings) -> int:
 
     import worker as vigie_worker
 
-    client = await vigie_worker.connect(settings)
+    client = await vigie_worker.connect(settings, startup_timeout=5.0)
     resp = await client.workflow_service.describe_task_queue(
         DescribeTaskQueueRequest(
             namespace=settings.temporal_namespace,
