@@ -113,9 +113,11 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @asynccontextmanager
-async def running_worker(client: Client, engine: Engine) -> AsyncIterator[str]:
-    """A Vigie worker on a fresh task queue; yields the task queue name."""
-    task_queue = f"test-{uuid.uuid4().hex[:8]}"
+async def running_worker(
+    client: Client, engine: Engine, task_queue: str | None = None
+) -> AsyncIterator[str]:
+    """A Vigie worker on ``task_queue`` (default: a fresh one); yields the task queue name."""
+    task_queue = task_queue or f"test-{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(max_workers=8) as executor:
         async with vigie_worker.build_worker(client, engine, task_queue, executor):
             yield task_queue

@@ -65,11 +65,14 @@ class FraudCaseWorkflow:
         if self.case is None:
             if inp.opening is None:
                 raise ApplicationError("a case run needs an opening or a state", non_retryable=True)
+            # read the clock before the local activity: after it, the original execution
+            # sees the activity's completion time while a replay sees the task's start time
+            opened_at = workflow.now()
             policy = await self._load_policy()
             async with self.lock:
                 case_id = workflow.info().workflow_id
                 try:
-                    outcome = open_case(inp.opening, policy, case_id, workflow.now())
+                    outcome = open_case(inp.opening, policy, case_id, opened_at)
                 except InvalidAction as exc:
                     raise refusal(exc) from None  # fails this run cleanly: no case is opened
                 await self._commit(outcome)
