@@ -15,16 +15,6 @@ import unicodedata
 
 import pandas as pd
 
-KNOWN_PROFESSIONS = (
-    "nurse",
-    "gp",
-    "physiotherapist",
-    "transport",
-    "dentist",
-    "hearing_aid",
-    "pharmacy",
-)
-
 ALIASES: dict[str, str] = {
     # nurses
     "infirmier": "nurse",

@@ -183,9 +183,8 @@ def validate_claims(
     """
     out = _Collector(first_line, max_errors)
     header = [str(c) for c in df.columns]
-    for name in header:
-        if name in unknown_columns([name]):
-            out.add(ClaimError(1, name, "unknown column"))
+    for name in unknown_columns(header):
+        out.add(ClaimError(1, name, "unknown column"))
     for name in REQUIRED_COLUMNS:
         if name not in header:
             out.add(ClaimError(1, name, "missing required column"))

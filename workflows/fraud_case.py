@@ -65,8 +65,8 @@ class FraudCaseWorkflow:
         if self.case is None:
             if inp.opening is None:
                 raise ApplicationError("a case run needs an opening or a state", non_retryable=True)
-            # read the clock before the local activity: after it, the original execution
-            # sees the activity's completion time while a replay sees the task's start time
+            # read the clock before the local activity: a query reaching the cached workflow
+            # while it runs moves the live clock, and a replay never sees that query
             opened_at = workflow.now()
             policy = await self._load_policy()
             async with self.lock:

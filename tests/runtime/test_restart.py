@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
@@ -11,25 +10,11 @@ from sqlmodel import Session
 
 from models import Case
 from models.case_messages import OpenCaseInput, TargetRef
-from models.case_state import CaseState
 from models.types import ActorType, Stage
 from tests.runtime.test_up import free_port
 from vigie.runtime.stack import Stack
 from vigie.services.case_commands import current_state, open_case
 from vigie.settings import Settings
-
-
-async def settled_state(stack: Stack, case_id: str) -> CaseState:
-    """The state once the opening is done: `open_case` returns when the workflow has
-    started, before its first activity has projected the case row."""
-    assert stack.client is not None and stack.engine is not None
-    for _ in range(200):
-        state = await current_state(stack.client, case_id)
-        with Session(stack.engine) as session:
-            if state.deadlines and session.get(Case, case_id) is not None:
-                return state
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"case {case_id} was not opened within 10 s")
 
 
 @pytest.mark.slow
@@ -52,7 +37,7 @@ async def test_a_case_survives_a_restart_of_embedded_postgres_and_temporal(
     async with Stack(settings) as stack:
         assert stack.client is not None and stack.pg is not None and stack.pg.started_here
         case_id = await open_case(stack.client, settings.task_queue, opening)
-        before = await settled_state(stack, case_id)
+        before = await current_state(stack.client, case_id)  # waits for the opening
 
     assert not (settings.pgdata_dir / "postmaster.pid").exists(), "postgres stopped"
 
