@@ -25,16 +25,21 @@ from temporalio.worker import Worker
 
 from activities.case_projection import CaseProjectionActivities
 from activities.detection_run import DetectionActivities
+from activities.indicator_snapshots import IndicatorSnapshotActivities
 from activities.policy import PolicyActivities
+from activities.users import UserActivities
 from models.detection_messages import DetectionRunInput
+from vigie.services.indicators.snapshot import refresh as refresh_indicators
 from vigie.settings import Settings, get_settings
 from workflows.detection_run import DetectionRunWorkflow
 from workflows.fraud_case import FraudCaseWorkflow
+from workflows.indicator_refresh import IndicatorRefreshWorkflow
 
 log = logging.getLogger(__name__)
 
-WORKFLOWS: Sequence[type] = (FraudCaseWorkflow, DetectionRunWorkflow)
+WORKFLOWS: Sequence[type] = (FraudCaseWorkflow, DetectionRunWorkflow, IndicatorRefreshWorkflow)
 DETECTION_SCHEDULE_ID = "vigie-detection-monthly"
+INDICATORS_SCHEDULE_ID = "vigie-indicators-refresh"
 
 
 #: what a Temporal server answers while it is starting (or restarting): worth retrying
@@ -81,13 +86,17 @@ def activities_for(engine: Engine, pseudonym_key: str) -> list[Any]:
     projection = CaseProjectionActivities(engine)
     policy = PolicyActivities(engine)
     detection = DetectionActivities(engine, pseudonym_key)
+    users = UserActivities(engine)
+    indicators = IndicatorSnapshotActivities(engine, refresh_indicators)
     return [
         projection.apply_case_change,
         policy.load_policy,
+        users.actor_profile,
         detection.plan_detection,
         detection.extract_partition,
         detection.score_run,
         detection.finish_detection,
+        indicators.refresh_indicator_snapshots,
     ]
 
 
@@ -106,18 +115,36 @@ def detection_schedule(task_queue: str, capacity: int = 20) -> Schedule:
     )
 
 
-async def ensure_detection_schedule(client: Client, task_queue: str, capacity: int = 20) -> str:
-    """Create the monthly detection schedule, or update it in place if it exists."""
-    schedule = detection_schedule(task_queue, capacity)
+def indicators_schedule(task_queue: str) -> Schedule:
+    """The dashboard's indicator snapshots, recomputed every 15 minutes; a refresh still
+    running when the next one is due makes the new one skip."""
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            IndicatorRefreshWorkflow.run, id="indicators-refresh", task_queue=task_queue
+        ),
+        spec=ScheduleSpec(cron_expressions=["*/15 * * * *"]),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+
+
+async def ensure_schedule(client: Client, schedule_id: str, schedule: Schedule) -> str:
+    """Create the schedule, or update it in place if it exists."""
     try:
-        await client.create_schedule(DETECTION_SCHEDULE_ID, schedule)
-        log.info("created schedule %s", DETECTION_SCHEDULE_ID)
+        await client.create_schedule(schedule_id, schedule)
+        log.info("created schedule %s", schedule_id)
         return "created"
     except ScheduleAlreadyRunningError:
-        handle = client.get_schedule_handle(DETECTION_SCHEDULE_ID)
+        handle = client.get_schedule_handle(schedule_id)
         await handle.update(lambda _: ScheduleUpdate(schedule=schedule))
-        log.info("updated schedule %s", DETECTION_SCHEDULE_ID)
+        log.info("updated schedule %s", schedule_id)
         return "updated"
+
+
+async def ensure_detection_schedule(client: Client, task_queue: str, capacity: int = 20) -> str:
+    """Create the monthly detection schedule, or update it in place if it exists."""
+    return await ensure_schedule(
+        client, DETECTION_SCHEDULE_ID, detection_schedule(task_queue, capacity)
+    )
 
 
 def build_worker(
@@ -142,6 +169,7 @@ async def run_worker(settings: Settings, engine: Engine, stop: asyncio.Event) ->
     """Run a worker until ``stop`` is set, then shut it down gracefully."""
     client = await connect(settings)
     await ensure_detection_schedule(client, settings.task_queue)
+    await ensure_schedule(client, INDICATORS_SCHEDULE_ID, indicators_schedule(settings.task_queue))
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="vigie-activity") as executor:
         worker = build_worker(client, engine, settings.task_queue, executor, settings.pseudonym_key)
         async with worker:

@@ -16,9 +16,10 @@ from sqlmodel import col
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from models import AuditEntry, Case, LedgerEntry, StageChange, Target, Task
+from activities.ledger_sums import ledger_figures
+from models import AuditEntry, Case, DebtRecord, LedgerEntry, StageChange, Target, Task
 from models.case_messages import CaseChange, TaskUpdate
-from models.types import TaskStatus
+from models.types import Stage, TaskStatus
 from vigie.runtime.db import transaction
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,13 @@ class CaseProjectionActivities:
             for spec in change.tasks_opened:
                 session.add(Task(case_id=change.case_id, created_at=change.at, **spec.model_dump()))
             session.flush()
+            if change.to_stage is Stage.CLOSED and change.from_stage is not Stage.CLOSED:
+                # a closed case has nothing left to do: its remaining tasks are cancelled
+                session.execute(
+                    update(Task)
+                    .where(Task.case_id == change.case_id, Task.status == TaskStatus.OPEN)  # type: ignore[arg-type]
+                    .values(status=TaskStatus.CANCELLED, completed_at=change.at)
+                )
             for upd in change.tasks_updated:
                 session.execute(
                     update(Task)
@@ -141,10 +149,38 @@ class CaseProjectionActivities:
                         seq=change.seq,
                         line=line_no,
                         booked_at=change.at,
-                        **line.model_dump(),
+                        **line.model_dump(exclude={"ref"}),
+                        ref=f"{change.seq}.{line_no}",
                     )
                 )
+            for debt in change.debts:
+                values = debt.model_dump(exclude={"timers"})
+                stmt = insert(DebtRecord).values(case_id=change.case_id, **values)
+                session.execute(
+                    stmt.on_conflict_do_update(
+                        constraint="uq_debt_case_key",
+                        set_={k: stmt.excluded[k] for k in values if k != "key"},
+                    )
+                )
+            if change.ledger:
+                session.flush()
+                self._check_ledger_agrees(session, change)
         return True
+
+    @staticmethod
+    def _check_ledger_agrees(session: Session, change: CaseChange) -> None:
+        """The figures the workflow computed must be what the ledger rows add up to; a
+        disagreement rolls the whole change back and stops (never a silent drift)."""
+        stored = ledger_figures(session, change.case_id)
+        fig = change.figures.model_dump()
+        wrong = {k: (fig[k], v) for k, v in stored.items() if fig[k] != v}
+        if change.opening is None and wrong:
+            raise ApplicationError(
+                f"{change.case_id}#{change.seq}: case figures disagree with the ledger "
+                f"(figure, ledger): {wrong}",
+                type="LedgerMismatch",
+                non_retryable=True,
+            )
 
 
 def task_update_values(upd: TaskUpdate) -> dict[str, object]:

@@ -3,6 +3,8 @@
 The file is validated whole first (every error names its line, field and reason). Rows are
 then streamed with COPY into a temporary staging table, checked against claim ids already
 imported, and moved into the monthly partitions (created on demand), all in one transaction.
+A file whose bytes were imported before (same SHA-256 as a ``claims_import`` row) is refused
+once, naming that import, rather than once per claim.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy import text as sql
 
 from detection.schema import (
     MONEY_COLUMNS,
@@ -27,15 +30,19 @@ from detection.schema import (
     ClaimError,
     ClaimsFormatError,
     canonical_text,
-    load_raw,
+    file_error,
+    load_checked,
+    unreadable,
     validate_claims,
 )
 from models.claim import PARTITION_PREFIX
+from models.local_time import PARIS
 
 log = logging.getLogger(__name__)
 
 COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 CHUNK_ROWS = 200_000
+HASH_CHUNK = 1 << 20
 IMPORT_LOCK = 0x5649_4749  # "VIGI": the advisory lock serialising claims imports
 CASTS = {
     "service_date": "date",
@@ -90,26 +97,51 @@ def _partition_ddl(month: date) -> str:
     )
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes, read in chunks (claims files can be large); a file that
+    cannot be read is refused as a `ClaimsFormatError`."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(HASH_CHUNK), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise unreadable(path, exc) from exc
+    return digest.hexdigest()
+
+
+def refuse_if_imported(conn: Connection, digest: str) -> None:
+    """Refuse, in one error, a file whose bytes were imported already."""
+    row = conn.execute(
+        sql("SELECT id, imported_at FROM claims_import WHERE sha256 = :d ORDER BY id LIMIT 1"),
+        {"d": digest},
+    ).first()
+    if row is not None:
+        day = row.imported_at.astimezone(PARIS).date()
+        raise ClaimsFormatError(
+            [file_error(f"this file was imported on {day} as import #{row.id}")]
+        )
+
+
 def import_claims(
     engine: Engine, path: Path, actor: str, progress: Progress | None = None
 ) -> ImportSummary:
     """Validate and load ``path``; raise ``ClaimsFormatError`` and load nothing on any error."""
     report = progress or (lambda stage, done, total: None)
-    try:
-        raw, first_line = load_raw(path)
-    except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
-        raise ClaimsFormatError([ClaimError(0, "<file>", f"unreadable file: {exc}")]) from exc
+    digest = file_sha256(path)
+    with engine.connect() as conn:  # before validating: a re-import is refused at once
+        refuse_if_imported(conn, digest)
+    raw, first_line = load_checked(path)
     total = len(raw)
     report("validating", 0, total)
     errors = validate_claims(raw, first_line=first_line)
     if errors:
         raise ClaimsFormatError(errors)
     if total == 0:
-        raise ClaimsFormatError([ClaimError(0, "<file>", "no claims in the file")])
+        raise ClaimsFormatError([file_error("no claims in the file")])
     report("validating", total, total)
-    text = _as_copy_text(canonical_text(raw))
-    text.insert(0, "line_no", (pd.RangeIndex(total) + first_line).astype("string"))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    copy_text = _as_copy_text(canonical_text(raw))
+    copy_text.insert(0, "line_no", (pd.RangeIndex(total) + first_line).astype("string"))
 
     with engine.begin() as conn:
         dbapi = conn.connection.dbapi_connection
@@ -117,6 +149,7 @@ def import_claims(
         cur = dbapi.cursor()
         # one import at a time: the duplicate check and the insert must see the same table
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+        refuse_if_imported(conn, digest)  # the same file imported meanwhile
         cols = ", ".join(f"{c} text" for c in COLUMNS)
         cur.execute(f"CREATE TEMP TABLE claim_staging (line_no integer, {cols}) ON COMMIT DROP")
         with cur.copy(
@@ -124,7 +157,7 @@ def import_claims(
         ) as copy:
             for start in range(0, total, CHUNK_ROWS):
                 chunk = pa.Table.from_pandas(
-                    text.iloc[start : start + CHUNK_ROWS], preserve_index=False
+                    copy_text.iloc[start : start + CHUNK_ROWS], preserve_index=False
                 )
                 buf = io.BytesIO()
                 pacsv.write_csv(chunk, buf, pacsv.WriteOptions(include_header=False))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import features_engines, workflow_throughput
+from bench import api_latency, features_engines, scale_reads, workflow_throughput
 from bench.harness import machine
 
 log = logging.getLogger("bench")
@@ -16,7 +17,7 @@ log = logging.getLogger("bench")
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     results = []
-    for bench in (features_engines, workflow_throughput):
+    for bench in (features_engines, workflow_throughput, api_latency, scale_reads):
         log.info("running %s", bench.__name__)
         results.append(bench.run())
         log.info("%s", results[-1].markdown())
@@ -31,7 +32,14 @@ def main() -> int:
         ]
     )
     Path("BENCHMARKS.md").write_text(text, encoding="utf-8")
-    log.info("wrote BENCHMARKS.md")
+    figures = [f.as_json() | {"bench": r.name} for r in results for f in r.figures]
+    payload = {
+        "written_at": datetime.now(UTC).isoformat(),
+        "machine": machine(),
+        "figures": figures,
+    }
+    Path("bench/results.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    log.info("wrote BENCHMARKS.md and bench/results.json (%d figures)", len(figures))
     return 0
 
 

@@ -18,11 +18,42 @@ LOCAL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass
+class Figure:
+    """One measured figure for ``bench/results.json``: its value, the baseline measured in
+    the same run, their ratio, and the target it is held to (None: no target)."""
+
+    name: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    baseline_name: str | None = None
+    target: str | None = None
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return round(self.value / self.baseline, 4) if self.baseline else None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "value": round(self.value, 4),
+            "unit": self.unit,
+            "baseline": round(self.baseline, 4) if self.baseline is not None else None,
+            "baseline_name": self.baseline_name,
+            "ratio": self.ratio,
+            "target": self.target,
+            "met": self.met,
+        }
+
+
+@dataclass
 class Result:
     name: str
     rows: list[tuple[str, ...]]
     header: tuple[str, ...]
     notes: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
 
     def markdown(self) -> str:
         lines = [f"## {self.name}", "", "| " + " | ".join(self.header) + " |"]
@@ -76,3 +107,12 @@ def machine() -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}"
     )
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port

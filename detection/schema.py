@@ -52,6 +52,9 @@ DATE_COLUMNS = (
 )
 MONEY_COLUMNS = ("amount_billed", "amount_reimbursed")
 MAX_REPORTED_ERRORS = 1000
+#: the `line` of an error about the file as a whole (shown without a line number)
+WHOLE_FILE = 0
+NOT_UTF8 = "not UTF-8: re-save it as UTF-8 (CSV UTF-8 in a spreadsheet)"
 
 _MONEY_RE = r"\d{1,10}(\.\d{1,2})?"
 _KM_RE = r"\d{1,6}(\.\d{1,3})?"
@@ -65,7 +68,9 @@ _TIME_RE = r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?"
 @dataclass(frozen=True)
 class ClaimError:
     """One problem in a claims file. `line` is the physical CSV line (header = 1);
-    for Parquet it is the 1-based record number plus one, so both read the same way."""
+    for Parquet it is the 1-based record number plus one, so both read the same way.
+    `WHOLE_FILE` (0) and an empty `field` mark an error about the file itself: its text
+    names no line, or no field."""
 
     line: int
     field: str
@@ -73,8 +78,16 @@ class ClaimError:
     value: str = ""
 
     def __str__(self) -> str:
+        where = [f"line {self.line}"] if self.line != WHOLE_FILE else []
+        where += [f"field {self.field}"] if self.field else []
         shown = f" (value {self.value!r})" if self.value else ""
-        return f"line {self.line}, field {self.field}: {self.reason}{shown}"
+        prefix = f"{', '.join(where)}: " if where else ""
+        return f"{prefix}{self.reason}{shown}"
+
+
+def file_error(reason: str, line: int = WHOLE_FILE) -> ClaimError:
+    """An error about the file itself (not one claim's field), at ``line`` if it has one."""
+    return ClaimError(line, "", reason)
 
 
 class ClaimsFormatError(ValueError):
@@ -320,6 +333,41 @@ def coerce_claims(df: pd.DataFrame, money: Literal["float", "decimal"] = "float"
     return out
 
 
+def first_non_utf8_line(path: str | Path) -> int | None:
+    """The line (first = 1) holding the file's first byte that is not UTF-8, if any. Lines
+    are split on the newline byte, which never occurs inside a UTF-8 character."""
+    with Path(path).open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+def unreadable(path: str | Path, exc: BaseException) -> ClaimsFormatError:
+    """The refusal of a file that cannot be read at all: not UTF-8 (with the line of the
+    first bad byte), missing, or not a CSV/Parquet file."""
+    path = Path(path)
+    if isinstance(exc, FileNotFoundError):
+        return ClaimsFormatError([file_error(f"no such file: {path}")])
+    if isinstance(exc, OSError):
+        return ClaimsFormatError([file_error(f"cannot read the file: {exc.strerror or exc}")])
+    line = None if path.suffix.lower() in (".parquet", ".pq") else first_non_utf8_line(path)
+    if line is not None:
+        return ClaimsFormatError([file_error(NOT_UTF8, line)])
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return ClaimsFormatError([file_error(f"unreadable file: {first}")])
+
+
+def load_checked(path: str | Path) -> tuple[pd.DataFrame, int]:
+    """`load_raw`, with a file that cannot be read refused as a `ClaimsFormatError`."""
+    try:
+        return load_raw(path)
+    except (pa.ArrowException, UnicodeDecodeError, OSError) as exc:
+        raise unreadable(path, exc) from exc
+
+
 def load_raw(path: str | Path) -> tuple[pd.DataFrame, int]:
     """Load without interpretation: CSV as strings, Parquet as stored. Returns (frame,
     file line of the first data row)."""
@@ -381,10 +429,7 @@ def read_claims(
     ``unknown="ignore"`` (scoring an extract that carries extra columns), columns outside the
     format are dropped before validation and named in ``frame.attrs["ignored_columns"]``;
     imports keep the default and refuse them."""
-    try:
-        raw, first_line = load_raw(path)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise ClaimsFormatError([ClaimError(0, "<file>", f"unreadable file: {exc}")]) from exc
+    raw, first_line = load_checked(path)
     ignored = unknown_columns(list(raw.columns)) if unknown == "ignore" else []
     if ignored:
         logger.warning("ignoring columns outside the claims format: %s", ", ".join(ignored))

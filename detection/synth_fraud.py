@@ -1,4 +1,4 @@
-"""Fraud pattern injection for the synthetic generator (DOMAIN.md typologies).
+"""Fraud pattern injection for the synthetic generator (patterns: docs/detection.md).
 
 Each pattern takes the chunk's claim columns (dict of numpy arrays), the row indices of one
 fraudulent provider and an intensity in [0, 1], and returns rows to add (as a column dict)

@@ -19,7 +19,7 @@ CODE_PROF: tuple[str, ...] = tuple(p.name for p in PROFESSIONS.values() for _ in
 CODE_ACTS = tuple(a for p in PROFESSIONS.values() for a in p.acts)
 CODE_STR: tuple[str, ...] = tuple(a.code for a in CODE_ACTS)
 
-# Patterns each profession's fraudsters may use (DOMAIN.md typologies).
+# Patterns each profession's fraudsters may use (the fraud patterns listed in docs/detection.md).
 PATTERNS_BY_PROFESSION: dict[str, tuple[str, ...]] = {
     "nurse": (
         "hyperactivity",

@@ -1,4 +1,4 @@
-"""Name the suspected typology (DOMAIN.md "Fraud typologies") from what explains a score.
+"""Name the suspected typology (patterns: docs/detection.md) from what explains a score.
 
 Triage reads "nurse_hyperactivity" faster than a score: the alert's typology is the one of
 its strongest explaining feature.

@@ -4,11 +4,14 @@ Importing this package registers every table on ``SQLModel.metadata``.
 """
 
 from models.access import CaseAccess
+from models.api_token import ApiToken
 from models.audit import AuditEntry
 from models.case import Case, StageChange
 from models.claim import Claim, ClaimsImport
 from models.detection import Alert, DetectionRun, ProviderFeatures, ProviderScore
-from models.ledger import LedgerEntry
+from models.indicator_snapshot import IndicatorSnapshot
+from models.ledger import DebtRecord, LedgerEntry
+from models.payment import PaymentImport, SuspendedPayment
 from models.policy import PolicyRecord
 from models.target import Target
 from models.task import Task
@@ -16,18 +19,23 @@ from models.user import AppUser
 
 __all__ = [
     "Alert",
+    "ApiToken",
     "AppUser",
     "AuditEntry",
     "Case",
     "CaseAccess",
     "Claim",
     "ClaimsImport",
+    "DebtRecord",
     "DetectionRun",
+    "IndicatorSnapshot",
     "LedgerEntry",
+    "PaymentImport",
     "PolicyRecord",
     "ProviderFeatures",
     "ProviderScore",
     "StageChange",
+    "SuspendedPayment",
     "Target",
     "Task",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from models.types import Stage, enum_column, timestamp_column
@@ -19,7 +19,10 @@ class AuditEntry(SQLModel, table=True):
     """
 
     __tablename__ = "audit_log"
-    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_audit_case_seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_audit_case_seq"),
+        Index("ix_audit_log_action_at", "action", "at"),  # indicators (migration 0008)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: str = Field(max_length=140, index=True)

@@ -6,20 +6,29 @@ Each action carries a ``request_id``: a retried call with the same id is applied
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from models.action_base import ActionBase
+from models.local_time import LocalDateTime
+from models.recovery_actions import (
+    CancelInstalmentPlan,
+    GrantInstalmentPlan,
+    IssueContrainte,
+    IssueFormalNotice,
+    NotifyDebts,
+    RecordCraAppeal,
+    RecordCraDecision,
+    RecordOpposition,
+    RecordOppositionJudgment,
+    RecordPayment,
+    ReverseEntry,
+    WriteOff,
+)
 from models.types import Money, Qualification
-
-
-class ActionBase(BaseModel):
-    request_id: str = Field(min_length=1, max_length=100)
-    actor: str = Field(min_length=1, max_length=60)
-    role: Literal["investigator", "manager", "system"] = "investigator"
-    reason: str | None = Field(default=None, max_length=400)
 
 
 class Assign(ActionBase):
@@ -52,7 +61,9 @@ class InvestigationKind(StrEnum):
 class AddInvestigationAction(ActionBase):
     action: Literal["add_investigation_action"] = "add_investigation_action"
     kind: InvestigationKind
-    due_at: datetime
+    due_at: LocalDateTime = Field(
+        description="a date (end of that day, Paris time) or a time (Paris time if no offset)"
+    )
     description: str | None = Field(default=None, max_length=400)
 
 
@@ -63,6 +74,8 @@ class CompleteInvestigationAction(ActionBase):
 
 
 class GrievanceLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     description: str = Field(min_length=1, max_length=200)
     amount: Money
     paid_on: date = Field(description="date the undue amount was paid (starts prescription)")
@@ -133,6 +146,7 @@ class ProcedureEventKind(StrEnum):
     APPEAL = "appeal"
     SANCTION_DECIDED = "sanction_decided"
     RECOVERY_ENDED = "recovery_ended"
+    RECOVERY_TRANSFERRED = "recovery_transferred"
 
 
 class DirectorOutcome(StrEnum):
@@ -170,7 +184,19 @@ CaseAction = Annotated[
     | DecideFollowUps
     | WaiveComplaint
     | RecordProcedureEvent
-    | Close,
+    | Close
+    | NotifyDebts
+    | RecordPayment
+    | GrantInstalmentPlan
+    | CancelInstalmentPlan
+    | RecordCraAppeal
+    | RecordCraDecision
+    | IssueFormalNotice
+    | IssueContrainte
+    | RecordOpposition
+    | RecordOppositionJudgment
+    | WriteOff
+    | ReverseEntry,
     Field(discriminator="action"),
 ]
 

@@ -7,14 +7,25 @@ data converter between the client, the workflow and the activities.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from models.debt import Debt
 from models.identifiers import looks_like_nir
-from models.types import ActorType, LedgerKind, Money, Qualification, Stage, TaskStatus
+from models.local_time import LocalDateTime
+from models.types import (
+    ActorType,
+    EntrySource,
+    LedgerKind,
+    Money,
+    Qualification,
+    Stage,
+    TaskStatus,
+    WriteOffReason,
+)
 
 ZERO = Decimal("0")
 PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
@@ -59,6 +70,11 @@ class OpenCaseInput(BaseModel):
     explanation: str | None = None
     actor: str = Field(default="system", min_length=1, max_length=60)
     request_id: str = Field(min_length=1, max_length=100)
+    received_at: LocalDateTime | None = Field(
+        default=None,
+        description="when the alert or report was received, if before the case is opened "
+        "(entered late): the triage deadline runs from it",
+    )
 
     @field_validator("period")
     @classmethod
@@ -89,11 +105,21 @@ class TaskUpdate(BaseModel):
 
 
 class LedgerLine(BaseModel):
+    """One ledger entry as the workflow posts it; Postgres stores it append-only under the
+    audit row that wrote it, ``(case_id, seq)``, at position ``line``."""
+
     kind: LedgerKind
     amount: Money
     qualification: Qualification | None = None
     track: str | None = None
     note: str | None = None
+    debt: str | None = Field(default=None, description="the debt it moves, e.g. debt-2")
+    debtor: str | None = Field(default=None, description="the debtor's target key")
+    effective_on: date | None = Field(default=None, description="when it happened")
+    source: EntrySource = EntrySource.ACTION
+    reason: WriteOffReason | None = None
+    reverses: str | None = Field(default=None, description="'seq.line' of the entry reversed")
+    ref: str | None = Field(default=None, description="its own 'seq.line'")
 
 
 class CaseFigures(BaseModel):
@@ -134,3 +160,4 @@ class CaseChange(BaseModel):
     tasks_opened: list[TaskSpec] = Field(default_factory=list)
     tasks_updated: list[TaskUpdate] = Field(default_factory=list)
     ledger: list[LedgerLine] = Field(default_factory=list)
+    debts: list[Debt] = Field(default_factory=list, description="the case's debts, all")

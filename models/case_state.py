@@ -12,13 +12,20 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from models.balances import Balance, by_debt, measure, total
 from models.case_actions import FollowUp, GrievanceLine, InvestigationKind, MeasureKind
-from models.case_messages import TargetRef
+from models.case_messages import LedgerLine, TargetRef
+from models.debt import Debt, InstalmentPlan
 from models.policy_snapshot import PolicySnapshot
-from models.types import Money, Qualification, Stage
+from models.types import LedgerKind, Money, Qualification, Stage
 
 ZERO = Decimal("0")
 RECOVERY = "recovery"
+#: the procedure rules a new case opens under; a case keeps the version it opened with, so
+#: changing a rule never silently changes a running case (1: recovery had a single step;
+#: 2: debts, the recovery procedures by debtor, payments, instalment plans, write-offs;
+#: 3: recovery deadlines counted as French law counts them, past weekends and holidays)
+RULES_VERSION = 3
 
 
 class TrackStatus(StrEnum):
@@ -39,6 +46,7 @@ class Track(BaseModel):
     damages_amount: Money | None = None
     commission_extended: bool = False
     events: list[str] = Field(default_factory=list)
+    task: str | None = Field(default=None, description="the open task of the current step")
 
 
 class Deadline(BaseModel):
@@ -103,6 +111,9 @@ class CaseState(BaseModel):
     supervisor: str | None = None
     seq: int = 0
     applied_requests: dict[str, int] = Field(default_factory=dict)
+    request_digests: dict[str, str] = Field(
+        default_factory=dict, description="request id -> fingerprint of its payload"
+    )
     investigation: list[InvestigationStep] = Field(default_factory=list)
     grievances: list[Grievance] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
@@ -118,6 +129,13 @@ class CaseState(BaseModel):
     closed_at: datetime | None = None
     timeline: list[TimelineEntry] = Field(default_factory=list)
     counter: int = Field(default=0, description="source of per-case keys (action-1, ...)")
+    rules_version: int = Field(default=1, description="fixed when the case opens")
+    debts: dict[str, Debt] = Field(default_factory=dict)
+    ledger: list[LedgerLine] = Field(
+        default_factory=list, description="every entry posted, as Postgres holds them"
+    )
+    plan: InstalmentPlan | None = None
+    close_outcome: str | None = None
 
     @property
     def facts_year(self) -> int:
@@ -127,9 +145,29 @@ class CaseState(BaseModel):
     def closed(self) -> bool:
         return self.stage is Stage.CLOSED
 
+    # --- money: every figure is derived from the ledger (models.balances) ----------------
+    @property
+    def balance(self) -> Balance:
+        """Due, reduced, paid, offset, written off and outstanding over all debts."""
+        return total(self.ledger)
+
+    @property
+    def debt_balances(self) -> dict[str | None, Balance]:
+        return by_debt(self.ledger)
+
     @property
     def harm_suffered(self) -> Decimal:
-        return sum((g.total for g in self.grievances), ZERO)
+        return measure(self.ledger, LedgerKind.HARM_SUFFERED)
+
+    @property
+    def harm_avoided(self) -> Decimal:
+        return measure(self.ledger, LedgerKind.HARM_AVOIDED)
+
+    @property
+    def amount_due(self) -> Decimal:
+        """Overpayments once established as debts, penalties and damages once decided, net
+        of reductions."""
+        return self.balance.net_due
 
     @property
     def fraudulent_harm(self) -> Decimal:
@@ -141,23 +179,12 @@ class CaseState(BaseModel):
         return sum((g.total for g in self.grievances if g.qualification in qualifications), ZERO)
 
     @property
-    def harm_avoided(self) -> Decimal:
-        return sum((m.estimated_avoided for m in self.measures), ZERO)
-
-    @property
     def penalties_due(self) -> Decimal:
         return sum((t.penalty_amount or ZERO for t in self.tracks.values()), ZERO)
 
     @property
     def damages_due(self) -> Decimal:
         return sum((t.damages_amount or ZERO for t in self.tracks.values()), ZERO)
-
-    @property
-    def amount_due(self) -> Decimal:
-        """Overpayments become due once the recovery track is open; penalties and damages
-        are due once decided."""
-        overpayments = self.harm_suffered if RECOVERY in self.tracks else ZERO
-        return overpayments + self.penalties_due + self.damages_due
 
     @property
     def open_tracks(self) -> list[str]:

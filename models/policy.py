@@ -16,7 +16,7 @@ class PolicyRecordBase(SQLModel):
     effective_from: date
     effective_to: date | None = None
     source: str = Field(max_length=400)
-    uncertain: bool = Field(default=False, description="marked [U] in DOMAIN.md")
+    uncertain: bool = Field(default=False, description="not yet checked against the official text")
 
 
 class PolicyRecord(PolicyRecordBase, table=True):

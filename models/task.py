@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.types import TaskStatus, enum_column, timestamp_column
@@ -18,7 +18,16 @@ class TaskBase(SQLModel):
 
 
 class Task(TaskBase, table=True):
-    __table_args__ = (UniqueConstraint("case_id", "key", name="uq_task_case_key"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "key", name="uq_task_case_key"),
+        # overdue tasks (migration 0008): only open ones, by due date
+        Index("ix_task_open_due", "due_at", postgresql_where=text("status = 'open'")),
+        # the worklist (migration 0009): open tasks by assignee and by escalation
+        Index("ix_task_open_assignee", "assignee", postgresql_where=text("status = 'open'")),
+        Index(
+            "ix_task_open_escalated_to", "escalated_to", postgresql_where=text("status = 'open'")
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: str = Field(foreign_key="fraud_case.id", max_length=140, index=True)

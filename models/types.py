@@ -87,13 +87,32 @@ class Qualification(StrEnum):
 
 
 class LedgerKind(StrEnum):
+    """What a ledger entry records. Harm suffered and avoided are measures of the case; the
+    others move the balance of a debt (see ``models.balances``)."""
+
     HARM_SUFFERED = "harm_suffered"
     HARM_AVOIDED = "harm_avoided"
-    DUE = "due"
-    PENALTY_DUE = "penalty_due"
-    DUE_REDUCED = "due_reduced"
-    RECOVERED = "recovered"
-    WRITTEN_OFF = "written_off"
+    DUE = "due"  # an overpayment established as due (its notification date is on the debt)
+    PENALTY_DUE = "penalty_due"  # a financial penalty notified
+    DAMAGES_DUE = "damages_due"  # damages awarded by a criminal court
+    DUE_REDUCED = "due_reduced"  # lowered by an appeal, a CRA decision or a judgment
+    PAYMENT = "payment"  # money received from the debtor
+    OFFSET = "offset"  # withheld from payments or benefits due to the debtor
+    WRITTEN_OFF = "written_off"  # with a reason (see WriteOffReason)
+    REVERSAL = "reversal"  # cancels one earlier payment, offset or write-off entry
+
+
+class WriteOffReason(StrEnum):
+    PRESCRIPTION = "prescription"
+    INSOLVENCY = "insolvency"
+    REMISSION = "remission"
+    DECISION_CANCELLED = "decision_cancelled"
+
+
+class EntrySource(StrEnum):
+    ACTION = "action"
+    IMPORT = "import"
+    TIMER = "timer"
 
 
 class TaskStatus(StrEnum):

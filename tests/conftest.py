@@ -28,6 +28,7 @@ from vigie.policy.loader import sync_policy
 from vigie.runtime.db import make_engine
 from vigie.runtime.migrate import upgrade_head
 from vigie.runtime.temporal import temporal_binary
+from vigie.services.users import upsert_user
 
 LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -82,10 +83,21 @@ def database_url(pg_server_url: str) -> Iterator[str]:
     drop_database(pg_server_url, url)
 
 
+#: the users the tests act as (the workflow reads each actor's role from this registry)
+TEST_USERS = (
+    ("marc", "Marc", "manager", None),
+    ("alice", "Alice", "investigator", "marc"),
+    ("bruno", "Bruno", "investigator", "marc"),
+    ("tester", "Tester", "investigator", None),
+)
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     eng = make_engine(database_url)
     sync_policy(eng)
+    for user_id, name, role, supervisor in TEST_USERS:
+        upsert_user(eng, user_id, name, role, supervisor)  # type: ignore[arg-type]
     yield eng
     eng.dispose()
 

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     api_port: int = 8000
+    api_host: str = "127.0.0.1"
     pseudonym_key: str = Field(
         default="vigie-dev-only-key",
         description="HMAC key used to pseudonymise personal identifiers in detection outputs.",

@@ -15,9 +15,11 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
+from workflows.recovery_updates import RecoveryUpdates
+
 with workflow.unsafe.imports_passed_through():
+    from models.action_base import LEGACY_DEFAULT_ROLE, ActionBase
     from models.case_actions import (
-        ActionBase,
         AddInvestigationAction,
         Assign,
         Close,
@@ -34,15 +36,26 @@ with workflow.unsafe.imports_passed_through():
         WaiveComplaint,
     )
     from models.case_run import CaseRunInput
-    from models.case_state import CaseState
+    from models.case_state import RULES_VERSION, CaseState
     from models.policy_snapshot import PolicySnapshot
-    from workflows.procedure import InvalidAction, Outcome, already_applied, decide, open_case
+    from models.user import ActorProfile
+    from workflows.procedure import (
+        InvalidAction,
+        Outcome,
+        already_applied,
+        decide,
+        open_case,
+        refuse_claimed_role,
+    )
     from workflows.procedure.deadlines import catch_up
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
 INVALID_ACTION = "InvalidAction"
 POLICY_LOCAL_ACTIVITY = "policy-local-activity"
+ACTOR_FROM_REGISTRY = "actor-role-from-registry"
+RULES_V2 = "rules-version-2"
+RULES_V3 = "rules-version-3"
 OPENING = "the case is still opening"
 
 
@@ -51,7 +64,7 @@ def refusal(exc: InvalidAction) -> ApplicationError:
 
 
 @workflow.defn
-class FraudCaseWorkflow:
+class FraudCaseWorkflow(RecoveryUpdates):
     @workflow.init
     def __init__(self, inp: CaseRunInput) -> None:
         self.case: CaseState | None = inp.state
@@ -68,11 +81,12 @@ class FraudCaseWorkflow:
             # read the clock before the local activity: a query reaching the cached workflow
             # while it runs moves the live clock, and a replay never sees that query
             opened_at = workflow.now()
+            rules_version = self._rules_version()
             policy = await self._load_policy()
             async with self.lock:
                 case_id = workflow.info().workflow_id
                 try:
-                    outcome = open_case(inp.opening, policy, case_id, opened_at)
+                    outcome = open_case(inp.opening, policy, case_id, opened_at, rules_version)
                 except InvalidAction as exc:
                     raise refusal(exc) from None  # fails this run cleanly: no case is opened
                 await self._commit(outcome)
@@ -88,6 +102,14 @@ class FraudCaseWorkflow:
                     await self._commit(due)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.current.close_reason or "closed"
+
+    @staticmethod
+    def _rules_version() -> int:
+        """The procedure rules a new case follows for life; cases opened under an older
+        version replay it (each version has its patch marker, checked newest first)."""
+        if workflow.patched(RULES_V3):
+            return RULES_VERSION
+        return 2 if workflow.patched(RULES_V2) else 1
 
     async def _load_policy(self) -> PolicySnapshot:
         """The policy snapshot, read by a local activity (no server round trip: it is a
@@ -143,15 +165,18 @@ class FraudCaseWorkflow:
         self.wake = True
 
     def _validate(self, cmd: ActionBase) -> None:
-        if self.case is None:
-            return  # still opening: the handler waits, then judges the action
+        """Early, synchronous refusal (nothing reaches the history). The actor's role is not
+        known here (validators cannot read the registry): the handler checks it."""
         try:
+            refuse_claimed_role(cmd)
+            if self.case is None:
+                return  # still opening: the handler waits, then judges the action
             state = self.case
             if already_applied(state, cmd):
                 return  # a retry: accepted, applied once
             for due in catch_up(state, workflow.now()):
                 state = due.state
-            decide(state, cmd, workflow.now())
+            decide(state, cmd, workflow.now(), role=None)
         except InvalidAction as exc:
             raise refusal(exc) from None
 
@@ -161,13 +186,37 @@ class FraudCaseWorkflow:
             try:
                 if already_applied(self.current, cmd):
                     return self.current
+                role = await self._actor_role(cmd)
                 for due in catch_up(self.current, workflow.now()):
                     await self._commit(due)
-                outcome = decide(self.current, cmd, workflow.now())
+                outcome = decide(self.current, cmd, workflow.now(), role)
             except InvalidAction as exc:
                 raise refusal(exc) from None
             await self._commit(outcome)
             return self.current
+
+    async def _actor_role(self, cmd: ActionBase) -> str:
+        """The actor's role, read from the user registry by a local activity: a caller never
+        states its own role. Histories recorded before this change replay the role their
+        payload carried."""
+        if not workflow.patched(ACTOR_FROM_REGISTRY):
+            return cmd.claimed_role or LEGACY_DEFAULT_ROLE
+        refuse_claimed_role(cmd)
+        profile = await workflow.execute_local_activity(
+            "actor_profile",
+            cmd.actor,
+            result_type=ActorProfile,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+        if not profile.registered or not profile.active:
+            state = "not registered" if not profile.registered else "deactivated"
+            raise InvalidAction(
+                "unknown_actor",
+                f"user {cmd.actor!r} is {state}: only a registered, active user can act "
+                "(a manager registers users with `vigie users add`)",
+            )
+        return profile.role
 
     @workflow.query
     def state(self) -> CaseState:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from activities.claims_import import import_claims
-from detection.schema import ClaimsFormatError
+from detection.schema import WHOLE_FILE, ClaimsFormatError
 from models import Claim, ClaimsImport
 
 HEADER = (
@@ -206,3 +207,42 @@ def test_float_quantities_from_a_parquet_export_land_as_integers(
             text("SELECT quantity FROM claim WHERE import_id = :i"), {"i": summary.import_id}
         ).scalar()
     assert quantity == 3
+
+
+def test_a_file_imported_before_is_refused_once_naming_that_import(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = write(tmp_path, good_rows("same-file"))
+    first = import_claims(engine, path, "tester")
+    before = counts(engine)
+    with pytest.raises(ClaimsFormatError) as refused:
+        import_claims(engine, path, "tester")
+    assert refused.value.total == 1
+    err = refused.value.errors[0]
+    assert err.line == WHOLE_FILE
+    assert re.fullmatch(
+        rf"this file was imported on \d{{4}}-\d\d-\d\d as import #{first.import_id}", str(err)
+    )
+    assert counts(engine) == before
+
+
+def test_a_file_not_in_utf8_is_refused_with_the_line_of_its_first_bad_byte(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "claims.csv"
+    rows = [*good_rows("latin"), "latin-4,N001,Infirmière,bretagne,B3,AMI,2025-03-05,1,3.15,3.15"]
+    path.write_bytes("\n".join([HEADER, *rows]).encode("cp1252") + b"\n")
+    before = counts(engine)
+    with pytest.raises(ClaimsFormatError) as refused:
+        import_claims(engine, path, "tester")
+    assert [str(e) for e in refused.value.errors] == [
+        "line 5: not UTF-8: re-save it as UTF-8 (CSV UTF-8 in a spreadsheet)"
+    ]
+    assert counts(engine) == before
+
+
+def test_errors_about_the_whole_file_print_no_line_number(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(ClaimsFormatError) as refused:
+        import_claims(engine, write(tmp_path, []), "tester")
+    assert str(refused.value.errors[0]) == "no claims in the file"
+    assert "line 0" not in str(refused.value)

@@ -18,6 +18,7 @@ from models.case_actions import ACTION_TYPES, GrievanceLine
 from models.case_messages import OpenCaseInput, TargetRef
 from models.case_run import CaseRunOptions
 from models.case_state import CaseState
+from models.local_time import PARIS
 from models.types import ActorType
 from vigie.services.case_commands import act, current_state, open_case
 
@@ -77,6 +78,10 @@ class CaseDriver:
         """Lines paid the day the case opened (on the shared, skipping test clock), so no
         prescription warning fires during a test."""
         return lines(*amounts, paid_on=(await self.state()).opened_at.date())
+
+    async def today(self) -> date:
+        """Today in Paris on the (skipping) test clock: the day letters are received."""
+        return (await self.env.get_current_time()).astimezone(PARIS).date()
 
     async def state(self) -> CaseState:
         return await current_state(self.env.client, self.case_id)

@@ -15,7 +15,7 @@ from workflows.procedure.fold import fold
 async def test_folding_the_audit_rows_gives_the_state_the_workflow_query_returns(
     case: CaseDriver, engine: Engine
 ) -> None:
-    await case.do("assign", assignee="alice", supervisor="marc", role="manager")
+    await case.do("assign", assignee="alice", supervisor="marc", actor="marc")
     await case.do("open_investigation")
     now = (await case.state()).timeline[-1].at
     await case.do("add_investigation_action", kind="hearing", due_at=now + timedelta(days=5))
@@ -48,8 +48,8 @@ async def test_reading_a_case_record_logs_who_read_it(case: CaseDriver, engine: 
     from models import CaseAccess
     from vigie.services.case_access import read_case
 
-    state = await read_case(case.env.client, engine, case.case_id, "inspector-7", via="cli")
-    assert state.case_id == case.case_id
+    state = read_case(engine, case.case_id, "inspector-7", via="cli")
+    assert state == await case.state(), "read from Postgres, the case is the workflow's state"
     with Session(engine) as session:
         rows = session.exec(select(CaseAccess).where(CaseAccess.case_id == case.case_id)).all()
     assert [(r.actor, r.via) for r in rows] == [("inspector-7", "cli")]

@@ -6,19 +6,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from models.case_run import CaseRunOptions
+from models.case_state import CaseState
 from models.types import LedgerKind, Stage, TaskStatus
 from tests.workflows.case_driver import CaseDriver, lines
 from tests.workflows.conftest import CaseFactory
 from vigie.services.errors import InvalidActionError
+from vigie.services.users import set_active, upsert_user
 
 
 async def to_findings(
     d: CaseDriver, *amounts: str, qualification: str = "fault", paid_on: date | None = None
 ) -> None:
-    await d.do("assign", assignee="alice", supervisor="marc", role="manager")
+    await d.do("assign", assignee="alice", supervisor="marc", actor="marc")
     await d.do("open_investigation")
     await d.do(
         "record_grievance",
@@ -42,11 +46,17 @@ async def test_a_warning_only_case_recovers_the_overpayment_and_closes(case: Cas
     state = await case.do("decide_follow_ups", follow_ups=["warning"])
     assert state.warnings_issued == 1
     assert state.open_tracks == ["recovery"] and state.stage is Stage.RECOVERY
-    await case.do("record_procedure_event", track="recovery", event="recovery_ended")
+    await case.do("notify_debts", received_on=await case.today())
+    state = await case.do("record_payment", amount="1200.00", paid_on=await case.today())
+    assert state.open_tracks == [] and state.tracks["recovery"].outcome == "recovered"
     state = await case.do("close", reason="recovered after warning")
-    assert state.stage is Stage.CLOSED
+    assert state.stage is Stage.CLOSED and state.close_outcome == "recovered"
     row = case.case_row()
-    assert (row.harm_suffered, row.amount_due) == (Decimal("1200.00"), Decimal("1200.00"))
+    assert (row.harm_suffered, row.amount_due, row.amount_recovered) == (
+        Decimal("1200.00"),
+        Decimal("1200.00"),
+        Decimal("1200.00"),
+    )
 
 
 async def test_a_penalty_procedure_where_the_commission_answers(case: CaseDriver) -> None:
@@ -149,13 +159,71 @@ async def test_a_managers_justified_waiver_lifts_the_mandatory_complaint(case: C
         await case.do("waive_complaint", justification="prosecutor already seized by the police")
     assert refused.value.rule == "waiver_needs_manager"
     await case.do(
-        "waive_complaint",
-        role="manager",
-        actor="marc",
-        justification="prosecutor already seized by the police",
+        "waive_complaint", actor="marc", justification="prosecutor already seized by the police"
     )
     state = await case.do("decide_follow_ups", follow_ups=["financial_penalty"])
     assert state.complaint_waiver is not None and "financial_penalty" in state.open_tracks
+
+
+async def test_a_payload_claiming_the_manager_role_changes_nothing(case: CaseDriver) -> None:
+    """A caller that writes its own role into the payload (here straight through the
+    Temporal client, past every client-side check) is refused and nothing is written; the
+    registered manager's waiver then works: the role only ever comes from the registry."""
+    await to_findings(case, "40000.00", qualification="fraud")
+    before = case.snapshot()
+    handle = case.env.client.get_workflow_handle(case.case_id)
+    claim = {
+        "request_id": "claims-manager",
+        "actor": "alice",
+        "role": "manager",
+        "justification": "prosecutor already seized by the police",
+    }
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update("waive_complaint", claim, result_type=CaseState)
+    assert isinstance(refused.value.cause, ApplicationError)
+    assert refused.value.cause.details[0] == "role_is_not_accepted"
+    await case.settle()
+    assert case.snapshot() == before
+    assert (await case.state()).complaint_waiver is None
+
+
+async def test_an_unregistered_user_cannot_act(case: CaseDriver) -> None:
+    before = case.snapshot()
+    with pytest.raises(InvalidActionError) as refused:
+        await case.do("open_investigation", actor="nobody")
+    assert refused.value.rule == "unknown_actor"
+    assert "vigie users add" in str(refused.value)
+    assert case.snapshot() == before
+
+
+async def test_a_deactivated_user_cannot_act_any_more(case: CaseDriver) -> None:
+    upsert_user(case.engine, "leaver", "Left the unit", "manager")
+    await case.do("assign", actor="leaver", assignee="alice")
+    set_active(case.engine, "leaver", active=False)
+    before = case.snapshot()
+    with pytest.raises(InvalidActionError) as refused:
+        await case.do("open_investigation", actor="leaver")
+    assert refused.value.rule == "unknown_actor"
+    assert "deactivated" in str(refused.value)
+    assert case.snapshot() == before
+
+
+async def test_a_request_id_reused_with_another_payload_is_refused_and_writes_nothing(
+    case: CaseDriver,
+) -> None:
+    due = (await case.state()).opened_at + timedelta(days=30)
+    await case.do("open_investigation")
+    first = await case.do("add_investigation_action", request_id="r-1", kind="hearing", due_at=due)
+    before = case.snapshot()
+    with pytest.raises(InvalidActionError) as refused:
+        await case.do(
+            "add_investigation_action", request_id="r-1", kind="on_site_check", due_at=due
+        )
+    assert refused.value.rule == "request_id_reused"
+    assert case.snapshot() == before
+    # the same request sent again is still a safe retry
+    again = await case.do("add_investigation_action", request_id="r-1", kind="hearing", due_at=due)
+    assert again.seq == first.seq
 
 
 async def test_two_tracks_run_in_parallel_and_the_case_closes_when_both_end(
@@ -187,10 +255,13 @@ async def test_two_tracks_run_in_parallel_and_the_case_closes_when_both_end(
         note="guilty; damages awarded",
     )
     assert state.stage is Stage.RECOVERY
-    await case.do("record_procedure_event", track="recovery", event="recovery_ended")
+    assert state.balance.outstanding == Decimal("3300.00")
+    await case.do("notify_debts", received_on=await case.today())
+    await case.do("record_payment", amount="3300.00", paid_on=await case.today())
     state = await case.do("close", reason="judgment executed, overpayment recovered")
     assert state.stage is Stage.CLOSED
     assert case.case_row().amount_due == Decimal("3300.00")
+    assert case.case_row().amount_recovered == Decimal("3300.00")
 
 
 async def test_a_case_that_lives_over_a_year_continues_as_new_with_its_whole_state(
@@ -212,14 +283,15 @@ async def test_a_case_that_lives_over_a_year_continues_as_new_with_its_whole_sta
     assert sum(t.kind == "prosecutor_call" for t in case.tasks()) == 5
 
     await case.do("record_procedure_event", track="criminal_complaint", event="judgment")
-    await case.do("record_procedure_event", track="recovery", event="recovery_ended")
+    await case.do("notify_debts", received_on=await case.today())
+    await case.do("record_payment", amount="900.00", paid_on=await case.today())
     await case.do("close", reason="judgment delivered")
     result = await time_env.client.get_workflow_handle(case.case_id).result()
     assert result == "judgment delivered"
 
 
 async def test_a_late_investigation_action_escalates_to_the_supervisor(case: CaseDriver) -> None:
-    await case.do("assign", assignee="alice", supervisor="marc", role="manager")
+    await case.do("assign", assignee="alice", supervisor="marc", actor="marc")
     await case.do("open_investigation")
     now = (await case.state()).timeline[-1].at
     state = await case.do(

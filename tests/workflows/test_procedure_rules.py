@@ -3,25 +3,28 @@ prescription, deadlines before actions, request ids, policy coverage."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from models.case_actions import ACTION_TYPES, GrievanceLine
 from models.case_messages import OpenCaseInput, TargetRef
-from models.case_state import CaseState
-from models.types import ActorType, LedgerKind, Stage
-from tests.workflows.test_procedure_table import NOW, POLICY, state_in
+from models.case_state import RULES_VERSION, CaseState
+from models.types import ActorType, LedgerKind, Qualification, Stage
+from tests.workflows.test_procedure_table import NOW, POLICY, TODAY, state_in
 from workflows.procedure import InvalidAction, decide, open_case
 from workflows.procedure.actions import already_applied
 from workflows.procedure.deadlines import catch_up
 from workflows.procedure.outcome import Outcome
 
+#: the role the workflow read from the registry for these actions
+ROLE = "manager"
+
 
 def act(state: CaseState, action: str, at: object = NOW, **fields: object) -> Outcome:
     cmd = ACTION_TYPES[action](request_id=f"{action}-{state.seq}", actor="alice", **fields)
-    return decide(state, cmd, at)  # type: ignore[arg-type]
+    return decide(state, cmd, at, ROLE)  # type: ignore[arg-type]
 
 
 def grievance(
@@ -34,8 +37,8 @@ def grievance(
     }
 
 
-def with_fraud_findings(amount: str) -> CaseState:
-    s = state_in(Stage.INVESTIGATION)
+def with_fraud_findings(amount: str, rules_version: int = RULES_VERSION) -> CaseState:
+    s = state_in(Stage.INVESTIGATION, rules_version)
     s = act(s, "record_grievance", **grievance("fraud", amount)).state
     return act(s, "conclude_investigation").state
 
@@ -67,11 +70,19 @@ def test_a_fraud_penalty_needs_the_national_directors_opinion_first() -> None:
     with pytest.raises(InvalidAction) as refused:
         event(s, "financial_penalty", "director_decision", outcome="penalty", amount=Decimal("100"))
     assert refused.value.rule == "fraud_penalty_needs_national_opinion"
+    assert refused.value.message == (
+        "for fraud, the national director's binding opinion comes before the penalty"
+    )
 
 
-def test_damages_confirmed_on_appeal_replace_the_first_judgment_instead_of_adding() -> None:
+@pytest.mark.parametrize("rules_version", [1, 2])
+def test_damages_confirmed_on_appeal_replace_the_first_judgment_instead_of_adding(
+    rules_version: int,
+) -> None:
     s = act(
-        with_fraud_findings("40000.00"), "decide_follow_ups", follow_ups=["criminal_complaint"]
+        with_fraud_findings("40000.00", rules_version),
+        "decide_follow_ups",
+        follow_ups=["criminal_complaint"],
     ).state
     s = event(s, "criminal_complaint", "complaint_filed")
     s = event(s, "criminal_complaint", "judgment", amount=Decimal("10000.00"))
@@ -89,9 +100,9 @@ def test_damages_confirmed_on_appeal_replace_the_first_judgment_instead_of_addin
     ]
 
 
-def test_a_penalty_decided_after_recovery_ended_reopens_recovery() -> None:
+def test_rules_version_1_a_judgment_after_recovery_ended_reopens_recovery() -> None:
     s = act(
-        with_fraud_findings("40000.00"),
+        with_fraud_findings("40000.00", rules_version=1),
         "decide_follow_ups",
         follow_ups=["criminal_complaint"],
     ).state
@@ -104,8 +115,26 @@ def test_a_penalty_decided_after_recovery_ended_reopens_recovery() -> None:
     assert refused.value.rule == "tracks_still_open"
 
 
-def test_the_prescription_warning_follows_the_first_line_to_fall_out_of_reach() -> None:
-    s = state_in(Stage.INVESTIGATION)
+def test_damages_awarded_after_the_recovery_was_settled_reopen_recovery() -> None:
+    s = act(
+        with_fraud_findings("40000.00"), "decide_follow_ups", follow_ups=["criminal_complaint"]
+    ).state
+    s = act(s, "record_payment", amount=Decimal("40000.00"), paid_on=TODAY).state
+    assert s.tracks["recovery"].outcome == "recovered" and s.open_tracks == ["criminal_complaint"]
+    s = event(s, "criminal_complaint", "complaint_filed")
+    s = event(s, "criminal_complaint", "judgment", amount=Decimal("500.00"))
+    assert s.open_tracks == ["recovery"] and s.stage is Stage.RECOVERY
+    assert (s.tracks["recovery"].step, s.tracks["recovery"].outcome) == ("to_notify", None)
+    assert s.balance.outstanding == Decimal("500.00")
+    with pytest.raises(InvalidAction) as refused:
+        act(s, "close", reason="done")
+    assert refused.value.rule == "tracks_still_open"
+
+
+def test_rules_version_1_the_prescription_warning_follows_the_first_line_to_fall_out_of_reach() -> (
+    None
+):
+    s = state_in(Stage.INVESTIGATION, rules_version=1)
     s = act(s, "record_grievance", **grievance("error", "100.00", paid_on=date(2023, 9, 10))).state
     s = act(s, "record_grievance", **grievance("fraud", "900.00", paid_on=date(2023, 1, 10))).state
     s = act(s, "conclude_investigation").state
@@ -113,6 +142,26 @@ def test_the_prescription_warning_follows_the_first_line_to_fall_out_of_reach() 
     warning = next(d for d in s.deadlines if d.kind == "prescription")
     # the error line is prescribed on 2026-09-10 (3 years): warned 6 months before
     assert warning.due_at.date() == date(2026, 3, 10)
+
+
+def test_each_debt_is_warned_before_it_is_prescribed_by_its_own_qualification() -> None:
+    s = state_in(Stage.INVESTIGATION)
+    s = act(s, "record_grievance", **grievance("error", "100.00", paid_on=date(2023, 9, 10))).state
+    s = act(s, "record_grievance", **grievance("fraud", "900.00", paid_on=date(2023, 1, 10))).state
+    s = act(s, "conclude_investigation").state
+    s = act(s, "decide_follow_ups", follow_ups=["warning"]).state
+    # error: 3 years, fraud: 5 years; prescribed at the end of that day in Paris, warned 6
+    # months before (the same UTC time: across a DST change it is 00:59 the next day in Paris)
+    assert sorted((d.qualification, d.prescribed_on) for d in s.debts.values()) == [
+        (Qualification.ERROR, date(2026, 9, 10)),
+        (Qualification.FRAUD, date(2028, 1, 10)),
+    ]
+    assert sorted((d.kind, d.due_at.date()) for d in s.deadlines if "prescri" in d.kind) == [
+        ("debt_prescribed", date(2026, 9, 10)),
+        ("debt_prescribed", date(2028, 1, 10)),
+        ("debt_prescription_warning", date(2026, 3, 10)),
+        ("debt_prescription_warning", date(2027, 7, 10)),
+    ]
 
 
 def test_an_action_after_a_due_deadline_is_judged_once_the_deadline_has_applied() -> None:
@@ -138,7 +187,7 @@ def test_an_action_after_a_due_deadline_is_judged_once_the_deadline_has_applied(
 def test_a_request_id_reused_for_another_action_is_refused() -> None:
     s = state_in(Stage.TRIAGE)
     cmd = ACTION_TYPES["assign"](request_id="r-1", actor="alice", assignee="bob")
-    s = decide(s, cmd, NOW).state
+    s = decide(s, cmd, NOW, ROLE).state
     assert already_applied(s, cmd)
     other = ACTION_TYPES["open_investigation"](request_id="r-1", actor="alice")
     with pytest.raises(InvalidAction) as refused:
@@ -155,6 +204,10 @@ def test_facts_older_than_the_policy_records_cannot_open_a_case() -> None:
     with pytest.raises(InvalidAction) as refused:
         open_case(opening, POLICY, "case:professional:P9:2016", NOW)
     assert refused.value.rule == "policy_missing"
+    assert refused.value.message == (
+        "facts of 2016: no policy record 'pmss' in force on 2016-07-01"
+    )
+    assert str(refused.value) == f"[policy_missing] {refused.value.message}"
 
 
 def test_a_case_merges_only_into_a_case_on_the_same_target() -> None:
@@ -163,3 +216,118 @@ def test_a_case_merges_only_into_a_case_on_the_same_target() -> None:
         act(s, "merge", into_case_id="case:professional:P10:2024")
     assert refused.value.rule == "merge_needs_same_target"
     assert act(s, "merge", into_case_id="case:professional:P1:2024").state.closed
+
+
+def test_rules_version_1_posts_penalties_and_damages_as_plain_due_lines() -> None:
+    s = act(
+        with_fraud_findings("40000.00", rules_version=1),
+        "decide_follow_ups",
+        follow_ups=["criminal_complaint"],
+    ).state
+    assert [(e.kind, e.amount, e.track) for e in s.ledger if e.kind is LedgerKind.DUE] == [
+        (LedgerKind.DUE, Decimal("40000.00"), "recovery")
+    ]
+    s = event(s, "criminal_complaint", "complaint_filed")
+    out = act(
+        s, "record_procedure_event", track="criminal_complaint", event="judgment", amount="900.00"
+    )
+    assert [(e.kind, e.amount, e.track, e.debt) for e in out.ledger] == [
+        (LedgerKind.DUE, Decimal("900.00"), "criminal_complaint", None)
+    ]
+    s = event(out.state, "criminal_complaint", "appeal")
+    same = act(
+        s, "record_procedure_event", track="criminal_complaint", event="judgment", amount="900.00"
+    )
+    assert same.ledger == []
+    higher = act(
+        s, "record_procedure_event", track="criminal_complaint", event="judgment", amount="1000.00"
+    )
+    assert [(e.kind, e.amount, e.track) for e in higher.ledger] == [
+        (LedgerKind.DUE, Decimal("100.00"), "criminal_complaint")
+    ]
+    lower = act(
+        s, "record_procedure_event", track="criminal_complaint", event="judgment", amount="600.00"
+    )
+    assert [(e.kind, e.amount, e.track) for e in lower.ledger] == [
+        (LedgerKind.DUE_REDUCED, Decimal("300.00"), "criminal_complaint")
+    ]
+
+
+def test_rules_version_1_a_penalty_is_posted_as_penalty_due() -> None:
+    s = state_in(Stage.INVESTIGATION, rules_version=1)
+    s = act(s, "record_grievance", **grievance("fault", "1000.00")).state
+    s = act(s, "conclude_investigation").state
+    s = act(s, "decide_follow_ups", follow_ups=["financial_penalty"]).state
+    for name, fields in (
+        ("grievances_notified", {}),
+        ("observations_received", {}),
+        ("director_decision", {"outcome": "refer_to_commission"}),
+        ("commission_opinion", {}),
+    ):
+        s = event(s, "financial_penalty", name, **fields)
+    out = act(
+        s,
+        "record_procedure_event",
+        track="financial_penalty",
+        event="director_decision",
+        outcome="penalty",
+        amount="700.00",
+    )
+    assert [(e.kind, e.amount, e.track, e.debt) for e in out.ledger] == [
+        (LedgerKind.PENALTY_DUE, Decimal("700.00"), "financial_penalty", None)
+    ]
+    assert out.state.debts == {}
+
+
+def test_rules_version_1_a_small_harm_opens_recovery_with_its_amount_due() -> None:
+    s = state_in(Stage.INVESTIGATION, rules_version=1)
+    s = act(s, "record_grievance", **grievance("fault", "0.50")).state
+    s = act(s, "conclude_investigation").state
+    out = act(s, "decide_follow_ups", follow_ups=["warning"])
+    assert [(e.kind, e.amount, e.track) for e in out.ledger] == [
+        (LedgerKind.DUE, Decimal("0.50"), "recovery")
+    ]
+    assert ("recovery", "Notify the overpayment (notification de payer)") in [
+        (t.kind, t.title) for t in out.tasks_opened
+    ]
+    warning = next(d for d in out.state.deadlines if d.kind == "prescription")
+    # paid on 2025-05-01: prescribed on 2028-05-01 at midnight UTC, warned 6 months before
+    assert (warning.due_at, warning.track, warning.policy_key) == (
+        datetime(2027, 11, 1, tzinfo=UTC),
+        "recovery",
+        "prescription.warning_lead",
+    )
+
+
+def test_rules_version_1_ending_the_recovery_leaves_the_case_in_recovery_to_be_closed() -> None:
+    s = state_in(Stage.RECOVERY, rules_version=1)
+    out = act(s, "record_procedure_event", track="recovery", event="recovery_ended")
+    assert out.state.stage is Stage.RECOVERY and out.state.open_tracks == []
+    assert out.state.debts == {}
+
+
+def test_rules_version_1_reopening_the_recovery_creates_no_debts() -> None:
+    s = act(
+        with_fraud_findings("40000.00", rules_version=1),
+        "decide_follow_ups",
+        follow_ups=["criminal_complaint"],
+    ).state
+    s = event(s, "recovery", "recovery_ended")
+    s = event(s, "criminal_complaint", "complaint_filed")
+    out = act(
+        s, "record_procedure_event", track="criminal_complaint", event="judgment", amount="5.00"
+    )
+    assert ("recovery", "Notify the new amount due") in [
+        (t.kind, t.title) for t in out.tasks_opened
+    ]
+    assert out.state.debts == {}
+
+
+def test_rules_version_1_refuses_the_recovery_actions_of_version_2() -> None:
+    s = state_in(Stage.RECOVERY, rules_version=1)
+    with pytest.raises(InvalidAction) as refused:
+        act(s, "notify_debts", received_on=TODAY)
+    assert (refused.value.rule, refused.value.message) == (
+        "not_in_this_rules_version",
+        "notify_debts needs the recovery procedure of rules version 2; this case follows version 1",
+    )

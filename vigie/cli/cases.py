@@ -1,32 +1,32 @@
-"""Investigator commands: `vigie cases list`, `vigie case show`, `vigie case act`."""
+"""Investigator reads: `vigie cases list` and `vigie case show`."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import uuid
-from datetime import UTC, datetime
-from typing import Any
-
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
-from models.case_actions import ACTION_TYPES
 from models.case_state import CaseState
+from models.local_time import show
 from models.types import Stage
-from vigie.cli.connections import current_user, database, temporal_client
-from vigie.cli.output import console, err_console
+from vigie.cli.connections import database
+from vigie.cli.identity import acting_user
+from vigie.cli.output import console, err_console, format_amount, shorten
+from vigie.cli.tasks import task_table
 from vigie.services.case_access import read_case
-from vigie.services.case_commands import act
+from vigie.services.case_evidence import CaseEvidence, case_evidence
 from vigie.services.case_queries import list_cases
 from vigie.services.errors import VigieError
-from vigie.services.users import ROLES, Role, list_users, role_of, upsert_user
+from vigie.services.task_queries import TaskView, list_tasks
 from vigie.settings import get_settings
 
 cases_app = typer.Typer(help="Lists of cases (read from Postgres).", no_args_is_help=True)
 case_app = typer.Typer(help="One case: show it, or act on it.", no_args_is_help=True)
+
+
+def fail(exc: VigieError) -> typer.Exit:
+    err_console.print(f"[red]error[/] {escape(str(exc))}")
+    return typer.Exit(exc.exit_code)
 
 
 @cases_app.command("list")
@@ -35,38 +35,64 @@ def list_command(
     stage: Stage | None = typer.Option(None, "--stage", help="only this stage"),
     overdue: bool = typer.Option(False, "--overdue", help="only cases with an overdue task"),
 ) -> None:
-    """List cases, largest estimated stake first."""
+    """List cases, largest estimated stake first; --overdue says which task is late."""
     settings = get_settings()
     with database(settings) as engine:
-        rows = list_cases(
-            engine, assignee=current_user() if mine else None, stage=stage, overdue=overdue
-        )
+        try:
+            me = acting_user(engine) if mine else None
+        except VigieError as exc:
+            raise fail(exc) from None
+        rows = list_cases(engine, assignee=me, stage=stage, overdue=overdue)
+        late: dict[str, TaskView] = {}
+        if overdue:
+            for task in list_tasks(engine, overdue=True):
+                late.setdefault(task.case_id, task)  # the latest first
     table = Table(title=f"{len(rows)} case(s)")
-    for header in ("case", "stage", "assignee", "stake EUR", "harm EUR", "tracks", "opened"):
+    headers = ["case", "stage", "assignee", "stake EUR", "harm EUR", "tracks", "opened"]
+    if overdue:
+        headers.append("late task")
+    for header in headers:
         table.add_column(header, overflow="fold")
     for c in rows:
-        table.add_row(
+        cells = [
             c.id,
             c.stage.value,
             c.assignee or "-",
-            str(c.estimated_stake or "-"),
-            str(c.harm_suffered),
+            format_amount(c.estimated_stake) if c.estimated_stake is not None else "-",
+            format_amount(c.harm_suffered),
             c.open_tracks or "-",
             c.opened_at.date().isoformat(),
-        )
+        ]
+        if overdue:
+            found = late.get(c.id)
+            cells.append(f"{found.title}: {found.days_late} day(s) late" if found else "-")
+        table.add_row(*cells)
     console.print(table)
 
 
-def render_state(s: CaseState) -> None:
+def render_state(s: CaseState, tasks: list[TaskView], evidence: CaseEvidence | None) -> None:
     console.print(f"[bold]{s.case_id}[/]  stage [bold]{s.stage.value}[/]  target {s.target.key}")
     console.print(
         f"assignee {s.assignee or '-'}  supervisor {s.supervisor or '-'}  period {s.period}  "
         f"typology {s.typology or '-'}"
     )
+    b = s.balance
     console.print(
-        f"harm suffered {s.harm_suffered} EUR  avoided {s.harm_avoided} EUR  "
-        f"due {s.amount_due} EUR  warnings {s.warnings_issued}"
+        f"harm suffered {format_amount(s.harm_suffered)} EUR  "
+        f"avoided {format_amount(s.harm_avoided)} EUR  warnings {s.warnings_issued}"
     )
+    console.print(
+        f"due {format_amount(b.net_due)} EUR  paid {format_amount(b.paid)}  "
+        f"offset {format_amount(b.offset)}  written off {format_amount(b.written_off)}  "
+        f"outstanding [bold]{format_amount(b.outstanding)}[/] EUR"
+        + (f"  closed: {s.close_outcome.replace('_', ' ')}" if s.close_outcome else "")
+    )
+    if s.debts:
+        console.print(debts_table(s))
+    if evidence is not None:
+        render_evidence(evidence)
+    if tasks:
+        console.print(task_table(tasks, title="Open tasks", with_case=False))
     if s.tracks:
         tracks = Table(title="Tracks")
         for header in ("track", "status", "step", "outcome"):
@@ -75,144 +101,89 @@ def render_state(s: CaseState) -> None:
             tracks.add_row(t.name, t.status.value, t.step, t.outcome or "-")
         console.print(tracks)
     if s.deadlines:
-        deadlines = Table(title="Deadlines")
+        deadlines = Table(title="Deadlines (Paris time)")
         for header in ("key", "kind", "due", "track", "policy"):
             deadlines.add_column(header)
         for d in sorted(s.deadlines, key=lambda d: d.due_at):
-            deadlines.add_row(
-                d.key,
-                d.kind,
-                d.due_at.isoformat(timespec="minutes"),
-                d.track or "-",
-                d.policy_key or "-",
-            )
+            deadlines.add_row(d.key, d.kind, show(d.due_at), d.track or "-", d.policy_key or "-")
         console.print(deadlines)
-    timeline = Table(title="Timeline")
+    timeline = Table(title="Timeline (Paris time)")
     for header in ("#", "at", "by", "action", "what"):
         timeline.add_column(header, overflow="fold")
     for e in s.timeline:
-        timeline.add_row(
-            str(e.seq), e.at.isoformat(timespec="minutes"), e.actor, e.action, e.summary
-        )
+        timeline.add_row(str(e.seq), show(e.at), e.actor, e.action, e.summary)
     console.print(timeline)
+
+
+def debts_table(s: CaseState) -> Table:
+    """Each debt with its balance, derived from the ledger (payments: `vigie payments`)."""
+    balances = s.debt_balances
+    table = Table(title="Debts (EUR; debt_ref for payments files: CASE_ID/debt-N)")
+    for header in (
+        "debt",
+        "kind",
+        "notified",
+        "prescribed",
+        "due",
+        "paid",
+        "offset",
+        "written off",
+        "outstanding",
+    ):
+        table.add_column(header, justify="right" if header in AMOUNT_HEADERS else "left")
+    for debt in s.debts.values():
+        b = balances.get(debt.key)
+        if b is None:
+            continue
+        table.add_row(
+            debt.key,
+            f"{debt.kind.value}" + (f" ({debt.qualification.value})" if debt.qualification else ""),
+            debt.notified_on.isoformat() if debt.notified_on else "-",
+            debt.prescribed_on.isoformat() if debt.prescribed_on else "-",
+            format_amount(b.net_due),
+            format_amount(b.paid),
+            format_amount(b.offset),
+            format_amount(b.written_off),
+            format_amount(b.outstanding),
+        )
+    if s.plan is not None:
+        table.caption = f"instalment plan {s.plan.status.value}: " + ", ".join(
+            f"{i.due_on} {format_amount(i.amount)}" for i in s.plan.instalments
+        )
+    return table
+
+
+AMOUNT_HEADERS = {"due", "paid", "offset", "written off", "outstanding"}
+
+
+def render_evidence(evidence: CaseEvidence) -> None:
+    console.print(
+        f"[bold]Detection evidence[/] (run {evidence.run_id}, score {evidence.score:.2f}): "
+        f"{escape(evidence.explanation)}"
+    )
+    if evidence.rule_hits:
+        hits = Table(title="Rule hits")
+        for header in ("rule", "amount EUR", "claims", "detail"):
+            hits.add_column(header, overflow="fold")
+        for h in evidence.rule_hits:
+            claims = ", ".join(h.claim_ids[:8]) + (" …" if len(h.claim_ids) > 8 else "")
+            hits.add_row(h.rule, format_amount(h.amount), claims, shorten(h.detail, 120))
+        console.print(hits)
 
 
 @case_app.command("show")
 def show_command(case_id: str) -> None:
-    """Show a case: state, tracks, deadlines and timeline (from its workflow)."""
+    """Show a case: figures, detection evidence, open tasks, tracks, deadlines, timeline."""
     settings = get_settings()
 
-    async def run() -> CaseState:
+    def run() -> tuple[CaseState, list[TaskView], CaseEvidence | None]:
+        """From Postgres only: a closed case stays readable without its workflow history."""
         with database(settings) as engine:
-            client = await temporal_client(settings)
-            return await read_case(client, engine, case_id, current_user(), via="cli")
+            reader = acting_user(engine)  # a read of personal data is logged with its reader
+            state = read_case(engine, case_id, reader, via="cli")
+            return state, list_tasks(engine, case_id=case_id), case_evidence(engine, case_id)
 
     try:
-        render_state(asyncio.run(run()))
+        render_state(*run())
     except VigieError as exc:
-        err_console.print(f"[red]{escape(str(exc))}[/]")
-        raise typer.Exit(exc.exit_code) from None
-
-
-RESERVED_FIELDS = ("request_id", "actor", "role")
-
-
-def parse_fields(pairs: list[str], raw_json: str | None) -> dict[str, Any]:
-    fields: dict[str, Any] = json.loads(raw_json) if raw_json else {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}")
-        if value.startswith(("[", "{")):
-            fields[key] = json.loads(value)
-        else:
-            fields[key] = value
-    reserved = [k for k in RESERVED_FIELDS if k in fields]
-    if reserved:
-        raise typer.BadParameter(
-            f"{', '.join(reserved)} cannot be set as fields (use --as / --request-id; "
-            "roles come from `vigie users`)"
-        )
-    return fields
-
-
-@case_app.command(
-    "act", context_settings={"allow_extra_args": True, "ignore_unknown_options": False}
-)
-def act_command(
-    case_id: str,
-    action: str = typer.Argument(..., help=f"one of: {', '.join(ACTION_TYPES)}"),
-    fields: list[str] = typer.Argument(None, help="KEY=VALUE fields of the action"),
-    raw_json: str | None = typer.Option(None, "--json", help="the fields as a JSON object"),
-    actor: str = typer.Option(None, "--as", help="who acts (default: VIGIE_USER)"),
-    request_id: str | None = typer.Option(None, "--request-id", help="makes a retry safe"),
-) -> None:
-    """Act on a case. Refusals name the broken rule; nothing is written."""
-    settings = get_settings()
-    actor = actor or current_user()
-    cls = ACTION_TYPES.get(action.replace("-", "_"))
-    if cls is None:
-        err_console.print(f"[red]unknown action {action!r}[/]; one of: {', '.join(ACTION_TYPES)}")
-        raise typer.Exit(2)
-    try:
-        cmd = cls(
-            request_id=request_id or f"cli-{uuid.uuid4().hex[:12]}",
-            actor=actor,
-            **parse_fields(fields or [], raw_json),
-        )
-    except ValidationError as exc:
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            err_console.print(f"[red]invalid field {where}[/]: {err['msg']}")
-        raise typer.Exit(2) from None
-    with database(settings) as engine:
-        # the role comes from the users table, never from the command line
-        cmd = cmd.model_copy(update={"role": role_of(engine, actor)})
-
-    async def run() -> CaseState:
-        return await act(await temporal_client(settings), case_id, cmd)
-
-    try:
-        state = asyncio.run(run())
-    except VigieError as exc:
-        err_console.print(f"[red]refused[/] {escape(str(exc))}")
-        raise typer.Exit(exc.exit_code) from None
-    entry = state.timeline[-1]
-    console.print(
-        f"[green]done[/] #{entry.seq} {entry.action}: {entry.summary} "
-        f"(stage {state.stage.value}, at {datetime.now(UTC).isoformat(timespec='seconds')})"
-    )
-
-
-users_app = typer.Typer(help="Users and roles (investigators, managers).", no_args_is_help=True)
-
-
-@users_app.command("add")
-def add_user_command(
-    user_id: str,
-    name: str = typer.Option(..., "--name"),
-    role: str = typer.Option("investigator", "--role", help=" or ".join(ROLES)),
-    supervisor: str | None = typer.Option(None, "--supervisor"),
-) -> None:
-    """Register (or update) a user and their role."""
-    if role not in ROLES:
-        raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}")
-    settings = get_settings()
-    chosen: Role = "manager" if role == "manager" else "investigator"
-    with database(settings) as engine:
-        upsert_user(engine, user_id, name, chosen, supervisor)
-    console.print(f"{user_id}: {chosen}")
-
-
-@users_app.command("list")
-def list_users_command() -> None:
-    """List users with their role and supervisor."""
-    settings = get_settings()
-    with database(settings) as engine:
-        users = list_users(engine)
-    table = Table(title=f"{len(users)} user(s)")
-    for header in ("id", "name", "role", "supervisor"):
-        table.add_column(header)
-    for u in users:
-        table.add_row(u.id, u.display_name, u.role, u.supervisor_id or "-")
-    console.print(table)
+        raise fail(exc) from None

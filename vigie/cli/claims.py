@@ -25,6 +25,21 @@ claims_app = typer.Typer(help="Claims data.", no_args_is_help=True)
 SHOWN_ERRORS = 20
 
 
+def show_refusal(exc: ClaimsFormatError) -> None:
+    """One line for one error (a file-level one: not UTF-8, imported already); else a count
+    then the first errors, one a line."""
+    if exc.total == 1 and exc.errors:
+        err_console.print(
+            f"[red]refused[/]: {escape(str(exc.errors[0]))}; nothing was loaded", soft_wrap=True
+        )
+        return
+    err_console.print(f"[red]refused[/]: {exc.total} error(s); nothing was loaded")
+    for err in exc.errors[:SHOWN_ERRORS]:
+        err_console.print(f"  {escape(str(err))}", soft_wrap=True)
+    if exc.total > SHOWN_ERRORS:
+        err_console.print(f"  ... and {exc.total - SHOWN_ERRORS} more")
+
+
 @claims_app.command("import")
 def import_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="claims CSV or Parquet"),
@@ -37,7 +52,9 @@ def import_command(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    # a progress bar only on a terminal: piped, it would leave blank lines around the output
+    terminal = err_console.is_terminal
+    with Progress(*columns, console=err_console, transient=True, disable=not terminal) as bar:
         tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -50,11 +67,7 @@ def import_command(
                 summary = import_claims(engine, file, current_user(), report)
         except ClaimsFormatError as exc:
             bar.stop()
-            err_console.print(f"[red]refused[/]: {exc.total} error(s); nothing was loaded")
-            for err in exc.errors[:SHOWN_ERRORS]:
-                err_console.print(f"  {escape(str(err))}")
-            if exc.total > SHOWN_ERRORS:
-                err_console.print(f"  ... and {exc.total - SHOWN_ERRORS} more")
+            show_refusal(exc)
             raise typer.Exit(2) from None
     console.print(
         f"imported {summary.rows} claims (import #{summary.import_id}), service dates "

@@ -11,7 +11,9 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 import worker as vigie_worker
+from vigie.cli.output import err_console
 from vigie.runtime.db import make_engine
+from vigie.runtime.migrate import schema_behind
 from vigie.runtime.postgres import ensure_postgres
 from vigie.runtime.temporal import temporal_reachable
 from vigie.settings import Settings
@@ -27,6 +29,9 @@ def database(settings: Settings) -> Iterator[Engine]:
     pg = ensure_postgres(settings)
     engine = make_engine(pg.url, pool_size=2)
     try:
+        if behind := schema_behind(engine):
+            err_console.print(f"[red]error[/] {behind}")
+            raise typer.Exit(2)
         yield engine
     finally:
         engine.dispose()

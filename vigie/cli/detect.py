@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from detection.evaluation import evaluate as evaluate_ranking
@@ -19,13 +20,89 @@ from detection.features import compute_features
 from detection.pipeline import fit_scorer, ranker_inputs, score_claims
 from detection.ranker import InsufficientLabelsError, SupervisedRanker, load_model, save_model
 from detection.schema import ClaimsFormatError, read_claims
-from vigie.cli.output import console
+from vigie.cli.output import console, err_console, format_amount, refusal
 
 app = typer.Typer(help="Detection: score providers' claims against peers, train, evaluate.")
 
 logger = logging.getLogger(__name__)
 
 ClaimsOpt = Annotated[Path, typer.Option("--claims", help="Claims file (.csv or .parquet)")]
+LABEL_COLUMNS = ("provider_id", "label")
+SCORE_COLUMNS = ["provider_id", "score"]
+#: what pandas raises on a file it cannot read as a table
+UNREADABLE = (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pa.ArrowException)
+
+
+def _read_csv(option: str, path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise refusal(option, path, "no such file")
+    try:
+        return pd.read_csv(path, dtype={"provider_id": str})
+    except pd.errors.EmptyDataError:
+        raise refusal(option, path, "the file is empty") from None
+    except UNREADABLE as exc:
+        raise refusal(option, path, f"not a readable CSV file ({_first_line(exc)})") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _require_columns(option: str, path: Path, frame: pd.DataFrame, needed: list[str]) -> None:
+    for name in needed:
+        if name not in frame.columns:
+            found = ", ".join(map(str, frame.columns)) or "none"
+            raise refusal(
+                option, path, f"no {name} column (columns: {found}); expected {','.join(needed)}"
+            )
+
+
+def read_labels(path: Path) -> pd.DataFrame:
+    """``--labels``: CSV ``provider_id,label`` (more columns allowed), label 0 or 1, each
+    provider once. Anything else is refused in one line naming the file and the reason."""
+    frame = _read_csv("--labels", path)
+    _require_columns("--labels", path, frame, list(LABEL_COLUMNS))
+    line = _first_bad_label_line(frame)
+    if line is not None:
+        value = frame["label"].iloc[line - 2]
+        shown = "empty" if pd.isna(value) else f"'{value}'"
+        raise refusal("--labels", path, f"line {line}: label {shown} is not 0 or 1")
+    ids = frame["provider_id"]
+    if ids.isna().any():
+        raise refusal("--labels", path, f"line {int(ids.isna().argmax()) + 2}: no provider_id")
+    if ids.duplicated().any():
+        twice = int(ids.duplicated().argmax())
+        raise refusal(
+            "--labels", path, f"line {twice + 2}: provider_id {ids.iloc[twice]} labelled twice"
+        )
+    return frame.assign(label=pd.to_numeric(frame["label"]).astype(int))
+
+
+def _first_bad_label_line(frame: pd.DataFrame) -> int | None:
+    """The file line (header = 1) of the first label that is not 0 or 1."""
+    numbers = pd.to_numeric(frame["label"], errors="coerce")
+    bad = ~numbers.isin([0, 1])
+    return int(bad.argmax()) + 2 if bad.any() else None
+
+
+def read_scores(path: Path) -> pd.DataFrame:
+    """``--scores``: the output of ``detect score`` (CSV or Parquet); its provider_id and
+    score columns."""
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        frame = _read_csv("--scores", path)
+    elif not path.is_file():
+        raise refusal("--scores", path, "no such file")
+    else:
+        try:
+            frame = pd.read_parquet(path)
+        except UNREADABLE as exc:
+            raise refusal("--scores", path, f"not a Parquet file ({_first_line(exc)})") from None
+    _require_columns("--scores", path, frame, SCORE_COLUMNS)
+    scores = pd.to_numeric(frame["score"], errors="coerce")
+    if scores.isna().any():
+        line = int(scores.isna().argmax()) + 2
+        raise refusal("--scores", path, f"line {line}: score is not a number")
+    return frame[SCORE_COLUMNS].assign(provider_id=frame["provider_id"].astype(str), score=scores)
 
 
 def _load_claims(path: Path) -> pd.DataFrame:
@@ -35,10 +112,12 @@ def _load_claims(path: Path) -> pd.DataFrame:
         with console.status(f"reading and validating {path}"):
             frame = read_claims(path, unknown="ignore")
     except ClaimsFormatError as exc:
-        console.print(f"[red]{path}: claims file refused ({exc.total} error(s))[/red]")
+        if exc.total == 1 and exc.errors:  # e.g. not UTF-8, no such file: one line
+            raise refusal("--claims", path, str(exc.errors[0])) from None
+        err_console.print(f"[red]{escape(str(path))}: claims file refused ({exc.total} error(s))")
         for err in exc.errors[:50]:
-            console.print(f"  {err}")
-        raise typer.Exit(code=2) from exc
+            err_console.print(f"  {escape(str(err))}", soft_wrap=True)
+        raise typer.Exit(code=2) from None
     ignored = frame.attrs.get("ignored_columns") or []
     if ignored:
         console.print(
@@ -86,7 +165,7 @@ def score(
             row.profession,
             row.region,
             f"{row.score:.3f}",
-            str(row.estimated_stake),
+            format_amount(row.estimated_stake),
             str(row.rule_hits),
         )
     console.print(table)
@@ -101,11 +180,11 @@ def train(
     min_negatives: Annotated[int, typer.Option(help="Minimum negative labels")] = 30,
 ) -> None:
     """Learn the supervised re-ranker from past outcomes; reports cross-validated metrics."""
+    lab = read_labels(labels).set_index("provider_id")["label"]  # refused before the claims
     df = _load_claims(claims)
     features = compute_features(df)
     scorer = fit_scorer(features)
     inputs = ranker_inputs(scorer.transform(features), scorer.score_samples(features))
-    lab = pd.read_csv(labels, dtype={"provider_id": str}).set_index("provider_id")["label"]
     known = inputs.index.intersection(lab.index)
     ranker = SupervisedRanker(min_positives=min_positives, min_negatives=min_negatives)
     try:
@@ -127,11 +206,10 @@ def evaluate(
     k: Annotated[int, typer.Option("--k", help="Cut-off for precision/recall@K")] = 100,
 ) -> None:
     """ROC-AUC, average precision, precision@K and recall@K of a scores file."""
-    if scores.suffix.lower() in (".parquet", ".pq"):
-        scored = pd.read_parquet(scores, columns=["provider_id", "score"])
-    else:
-        scored = pd.read_csv(scores, usecols=["provider_id", "score"], dtype={"provider_id": str})
-    lab = pd.read_csv(labels, dtype={"provider_id": str})
+    if k < 1:
+        raise refusal("--k", k, "must be at least 1")
+    scored = read_scores(scores)
+    lab = read_labels(labels)
     merged = join_scores_labels(scored, lab)
     metrics = evaluate_ranking(merged["label"].to_numpy(), merged["score"].to_numpy(), k)
     table = Table(title=f"Evaluation of {scores.name} against {labels.name}")

@@ -6,21 +6,47 @@ Registered on the `vigie detect` app next to the file-based `score`, `train`, `e
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from pathlib import Path
 
 import typer
-from rich.markup import escape
+from pydantic import ValidationError
 
 from models.detection_messages import DetectionRunInput, DetectionRunResult
 from vigie.cli.connections import database, temporal_client
 from vigie.cli.detect import app
-from vigie.cli.output import console, err_console
+from vigie.cli.output import console, err_console, refusal
 from vigie.cli.tables import alerts_table
 from vigie.services.detection_queries import run_alerts
 from vigie.services.outcome_labels import outcome_labels
 from vigie.settings import Settings, get_settings
 from workflows.detection_run import DetectionRunWorkflow
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+OPTIONS = {"period": "--period", "capacity": "--capacity", "min_score": "--min-score"}
+
+
+def run_input(
+    period: str, capacity: int, min_score: float, model: Path | None
+) -> DetectionRunInput:
+    """The run's input from the options, checked before connecting to anything: a bad value
+    is refused in one line naming the option, the value and the reason."""
+    if not MONTH.fullmatch(period):
+        raise refusal("--period", period, "not a month YYYY-MM (e.g. 2025-03)")
+    if model is not None and not model.is_file():
+        raise refusal("--model", model, "no such file (train one with `vigie detect train`)")
+    try:
+        return DetectionRunInput(
+            period=period,
+            capacity=capacity,
+            min_score=min_score,
+            model_path=str(model.resolve()) if model else None,
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]) if err["loc"] else "period"
+        raise refusal(OPTIONS.get(name, name), err.get("input", ""), err["msg"]) from None
 
 
 async def start_and_follow(settings: Settings, inp: DetectionRunInput) -> DetectionRunResult:
@@ -50,21 +76,11 @@ def run_command(
     period: str = typer.Option(..., "--period", help="the month of claims, YYYY-MM"),
     capacity: int = typer.Option(20, "--capacity", help="alerts investigators can take"),
     min_score: float = typer.Option(0.5, "--min-score", help="minimum atypicality"),
-    model: Path | None = typer.Option(
-        None, "--model", exists=True, dir_okay=False, help="supervised re-ranker (detect train)"
-    ),
+    model: Path | None = typer.Option(None, "--model", help="supervised re-ranker (detect train)"),
 ) -> None:
     """Run detection on the imported claims of a month; selected alerts open cases."""
+    inp = run_input(period, capacity, min_score, model)
     settings = get_settings()
-    try:
-        inp = DetectionRunInput(
-            period=period,
-            capacity=capacity,
-            min_score=min_score,
-            model_path=str(model.resolve()) if model else None,
-        )
-    except ValueError as exc:
-        raise typer.BadParameter(escape(str(exc))) from None
     result = asyncio.run(start_and_follow(settings, inp))
     console.print(
         f"{result.claims} claims, {result.partitions} partitions, {result.providers} "

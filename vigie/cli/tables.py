@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from models import Alert
+from vigie.cli.output import format_amount, shorten
+
+#: characters of an alert's explanation shown in a table (cut between words)
+EXPLANATION_WIDTH = 160
 
 
 def alerts_table(alerts: list[Alert], title: str = "Alerts, by expected recovery") -> Table:
@@ -15,8 +20,8 @@ def alerts_table(alerts: list[Alert], title: str = "Alerts, by expected recovery
         table.add_row(
             a.provider_id,
             f"{a.score:.2f}",
-            str(a.estimated_stake),
+            format_amount(a.estimated_stake),
             a.outcome or "-",
-            a.explanation[:160],
+            escape(shorten(a.explanation, EXPLANATION_WIDTH)),
         )
     return table

@@ -1,6 +1,6 @@
 """The demo scenario: what `make demo` shows on embedded defaults.
 
-Every issue extends it, so it always shows the product at its best. Re-running it reuses the
+Each new capability extends it, so it always shows the product at its best. Re-running it reuses the
 same data: cases already open are reported, actions already applied are not applied twice,
 and a claims file already imported is not imported again.
 """

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import uuid
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlmodel import Session, select
 
-from activities.claims_import import import_claims
+from activities.claims_import import file_sha256, import_claims
 from detection.synth import generate_claims
 from models import ClaimsImport
 from models.detection_messages import DetectionRunInput, DetectionRunResult
@@ -40,14 +39,15 @@ def demo_claims(stack: Stack, console: Console) -> str:
             f"generated {summary.claims} synthetic claims: {summary.providers} providers, "
             f"{summary.fraudulent_providers} with planted fraud ({labels})"
         )
-    digest = hashlib.sha256(claims.read_bytes()).hexdigest()
+    digest = file_sha256(claims)
     with Session(stack.engine) as session:
         done = session.exec(select(ClaimsImport).where(ClaimsImport.sha256 == digest)).first()
     if done is not None:
         console.print(f"claims already imported (import #{done.id}, {done.rows} rows)")
         return f"{done.first_service_date:%Y-%m}"
     imported = import_claims(stack.engine, Path(claims), "demo")
-    console.print(f"imported {imported.rows} claims into Postgres (months {imported.months})")
+    months = ", ".join(imported.months)
+    console.print(f"imported {imported.rows} claims into Postgres (months {months})")
     return imported.months[0]
 
 

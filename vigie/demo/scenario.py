@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from vigie.demo.case_paths import run_case_paths, show_cases
+from vigie.demo.case_paths import DEMO_PASSWORD, DEMO_USERS, run_case_paths, show_cases
 from vigie.demo.detection import run_detection
 from vigie.runtime.stack import Stack
 
@@ -19,9 +19,21 @@ async def run_demo(stack: Stack, console: Console) -> None:
     console.print("Explore:")
     console.print("  .venv/bin/vigie cases list                 (cases, from Postgres)")
     console.print(f"  .venv/bin/vigie case show '{case_ids[0]}'")
-    console.print(
-        f"  .venv/bin/vigie case act '{case_ids[1]}' record_procedure_event "
-        "track=recovery event=recovery_ended"
-    )
+    console.print(f"  .venv/bin/vigie case show '{case_ids[1]}'   (paid, then offset)")
+    console.print(f"  .venv/bin/vigie case show '{case_ids[5]}'   (an instalment plan in default)")
+    console.print("  .venv/bin/vigie tasks --overdue             (with VIGIE_USER=manager)")
+    console.print("  .venv/bin/vigie payments unmatched")
     claims = stack.settings.home_dir / "demo" / "claims.parquet"
     console.print(f"  .venv/bin/vigie detect score --claims {claims} --out scores.csv")
+    if stack.api is not None:
+        accounts = ", ".join(user_id for user_id, *_ in DEMO_USERS)
+        console.print(
+            f"Pages: {stack.api.url}/  (worklist: enqueteur; team: superviseur; "
+            "dashboard: manager; read only: auditeur)"
+        )
+        console.print(f"API: {stack.api.url}/docs (OpenAPI: {stack.api.url}/openapi.json)")
+        console.print(f"  demo accounts: {accounts}; password: {DEMO_PASSWORD}")
+        console.print(
+            f"  curl -s -d 'username=enqueteur&password={DEMO_PASSWORD}' "
+            f"{stack.api.url}/api/auth/token"
+        )

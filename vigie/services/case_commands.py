@@ -22,6 +22,7 @@ from models.case_run import CaseRunInput, CaseRunOptions
 from models.case_state import CaseState
 from vigie.services.errors import ConflictError, InvalidActionError, NotFoundError
 from workflows.fraud_case import INVALID_ACTION, OPENING, FraudCaseWorkflow
+from workflows.procedure import InvalidAction, already_applied
 
 
 async def open_case(
@@ -56,13 +57,16 @@ def case_handle(client: Client, case_id: str) -> WorkflowHandle[FraudCaseWorkflo
 async def act(client: Client, case_id: str, action: ActionBase) -> CaseState:
     """Send one action as the workflow update of the same name; return the resulting state.
 
-    The update id is the request id, so a retried call is applied once.
+    The update id is the request id with the payload's fingerprint: a retried call is
+    applied once (Temporal returns the first result), while the same request id with
+    another payload reaches the workflow, which refuses it (``request_id_reused``) instead
+    of answering with the earlier action's result.
     """
     name: str = action.action  # type: ignore[attr-defined]
     handle = client.get_workflow_handle(case_id)
     try:
         return await handle.execute_update(
-            name, action, id=action.request_id, result_type=CaseState
+            name, action, id=update_id(action), result_type=CaseState
         )
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
@@ -74,6 +78,10 @@ async def act(client: Client, case_id: str, action: ActionBase) -> CaseState:
         if exc.status == RPCStatusCode.NOT_FOUND:
             return await _finished_case(client, handle, case_id, action)
         raise
+
+
+def update_id(action: ActionBase) -> str:
+    return f"{action.request_id}#{action.digest()[:16]}"
 
 
 async def _finished_case(
@@ -90,8 +98,11 @@ async def _finished_case(
         raise
     if description.status == WorkflowExecutionStatus.COMPLETED:
         final = await current_state(client, case_id)
-        if action.request_id in final.applied_requests:
-            return final
+        try:
+            if already_applied(final, action):
+                return final
+        except InvalidAction as exc:
+            raise InvalidActionError(exc.rule, exc.message) from None
         raise InvalidActionError("case_closed", f"the case is closed; {name} is not possible")
     status = description.status.name.lower() if description.status else "unknown"
     raise InvalidActionError("case_not_running", f"the case workflow is {status}")

@@ -30,3 +30,16 @@ class InvalidActionError(VigieError):
         super().__init__(f"[{rule}] {message}")
         self.rule = rule
         self.message = message
+
+
+class InvalidInputError(VigieError):
+    """A value given by the user is wrong; ``field`` names the argument or field."""
+
+    http_status = 422
+    exit_code = 2
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        super().__init__(f"{field}={value!s}: {reason}")
+        self.field = field
+        self.value = value
+        self.reason = reason

@@ -1,5 +1,5 @@
-"""Users and their roles. The role an action carries comes from here, never from the caller:
-a manager's waiver can only be recorded by a registered manager."""
+"""The user registry: who may act, with which role, and who escalations go to. The case
+workflow reads an actor's role from here (a local activity), never from the caller."""
 
 from __future__ import annotations
 
@@ -11,23 +11,39 @@ from sqlmodel import Session, col, select
 
 from models import AppUser
 from vigie.runtime.db import transaction
+from vigie.services.errors import InvalidInputError, NotFoundError
 
-Role = Literal["investigator", "manager"]
-ROLES: tuple[Role, ...] = ("investigator", "manager")
+Role = Literal["investigator", "supervisor", "manager", "auditor", "admin"]
+ROLES: tuple[Role, ...] = ("investigator", "supervisor", "manager", "auditor", "admin")
 
 
-def role_of(engine: Engine, user_id: str) -> Role:
-    """The stored role of ``user_id``; an unknown user acts as an investigator."""
+def find_user(engine: Engine, user_id: str) -> AppUser | None:
     with Session(engine) as session:
         user = session.get(AppUser, user_id)
-    return "manager" if user is not None and user.role == "manager" else "investigator"
+        if user is not None:
+            session.expunge(user)
+        return user
+
+
+def set_active(engine: Engine, user_id: str, *, active: bool) -> None:
+    """Deactivate (or reactivate) a user: a deactivated user can no longer act."""
+    with transaction(engine) as session:
+        user = session.get(AppUser, user_id)
+        if user is None:
+            raise NotFoundError(f"no user {user_id!r}")
+        user.active = active
+        session.add(user)
 
 
 def upsert_user(
     engine: Engine, user_id: str, name: str, role: Role, supervisor: str | None = None
 ) -> None:
     if role not in ROLES:
-        raise ValueError(f"role must be one of {ROLES}")
+        raise InvalidInputError("--role", role, f"must be one of {', '.join(ROLES)}")
+    if supervisor is not None and supervisor != user_id and find_user(engine, supervisor) is None:
+        raise InvalidInputError(
+            "--supervisor", supervisor, "no such user: register the supervisor first"
+        )
     values = {"id": user_id, "display_name": name, "role": role, "supervisor_id": supervisor}
     with transaction(engine) as session:
         stmt = insert(AppUser).values(**values)

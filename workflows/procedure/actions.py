@@ -28,24 +28,42 @@ from models.case_actions import (
     WaiveComplaint,
 )
 from models.case_messages import LedgerLine, OpenCaseInput, TaskUpdate
-from models.case_state import RECOVERY, CaseState, Grievance, InvestigationStep, Measure
+from models.case_state import (
+    RECOVERY,
+    RULES_VERSION,
+    CaseState,
+    Grievance,
+    InvestigationStep,
+    Measure,
+)
 from models.policy_snapshot import PolicyMissingError, PolicySnapshot
 from models.types import LedgerKind, Stage, TaskStatus
-from workflows.procedure import tracks
+from workflows.procedure import recovery, tracks
 from workflows.procedure.errors import InvalidAction
+from workflows.procedure.money import establish_overpayment, post, uses_debts
 from workflows.procedure.outcome import Outcome
 from workflows.procedure.steps import SYSTEM, add_deadline, begin, clear_deadlines, finish, move
 from workflows.procedure.table import TRANSITIONS, is_allowed
 
 
 def open_case(
-    opening: OpenCaseInput, policy: PolicySnapshot, case_id: str, now: datetime
+    opening: OpenCaseInput,
+    policy: PolicySnapshot,
+    case_id: str,
+    now: datetime,
+    rules_version: int = RULES_VERSION,
 ) -> Outcome:
-    """The alert becomes a case, waiting in triage (with a triage deadline)."""
+    """The alert becomes a case, waiting in triage (with a triage deadline). The case keeps
+    ``rules_version`` for life: a rule changed later never changes it silently."""
     try:
         policy.pmss(opening.facts_year)
     except PolicyMissingError as exc:
         raise InvalidAction("policy_missing", f"facts of {opening.period}: {exc}") from None
+    received = opening.received_at or now
+    if received > now:
+        raise InvalidAction(
+            "received_in_the_future", f"the alert cannot be received after today ({received})"
+        )
     state = CaseState(
         case_id=case_id,
         target=opening.target,
@@ -56,15 +74,20 @@ def open_case(
         policy=policy,
         opened_at=now,
         stage=Stage.ALERT,
+        rules_version=rules_version,
     )
     out = begin(state, "open", opening.actor, opening.request_id, reason=opening.explanation)
     out.opening = opening
-    out.details = {"opening": opening.model_dump(mode="json"), "policy_version": policy.version}
+    out.details = {
+        "opening": opening.model_dump(mode="json"),
+        "policy_version": policy.version,
+        "rules_version": rules_version,
+    }
     move(out, Stage.TRIAGE)
     add_deadline(
         out,
         kind="triage",
-        due_at=policy.deadline("deadline.triage", now),
+        due_at=policy.deadline("deadline.triage", received),
         title="Triage the alert: open an investigation, dismiss or merge",
         policy_key="deadline.triage",
     )
@@ -75,29 +98,49 @@ def open_case(
 
 
 def already_applied(state: CaseState, action: ActionBase) -> bool:
-    """True for a retry of an action already applied; a request id reused for another
-    action is refused."""
+    """True for a retry of an action already applied (same request id, same payload).
+
+    The same request id with another payload is refused (``request_id_reused``): applying
+    neither silently loses the new action, applying it would make retries unsafe.
+    """
     seq = state.applied_requests.get(action.request_id)
     if seq is None:
         return False
     name: str = action.action  # type: ignore[attr-defined]
     applied = next(e.action for e in state.timeline if e.seq == seq)
-    if applied != name:
+    recorded = state.request_digests.get(action.request_id)
+    if applied != name or (recorded is not None and recorded != action.digest()):
         raise InvalidAction(
-            "request_id_reused", f"request id {action.request_id} was used for {applied}"
+            "request_id_reused",
+            f"request id {action.request_id} was already used for another request "
+            f"(#{seq} {applied}); send this one with a new request id",
         )
     return True
 
 
-def decide(state: CaseState, action: ActionBase, now: datetime) -> Outcome:
-    """Apply one investigator or manager action. Raises ``InvalidAction``."""
+def refuse_claimed_role(action: ActionBase) -> None:
+    """A caller never states its own role: a payload that claims one is refused."""
+    if action.claimed_role is not None:
+        raise InvalidAction(
+            "role_is_not_accepted",
+            "an action cannot carry a role: the role comes from the user registry",
+        )
+
+
+def decide(state: CaseState, action: ActionBase, now: datetime, role: str | None) -> Outcome:
+    """Apply one investigator or manager action. Raises ``InvalidAction``.
+
+    ``role`` is the actor's role read from the user registry by the workflow. ``None`` means
+    not read yet: the update validator's early check, which leaves the role rules to the
+    handler (it reads the registry, then decides again with the role).
+    """
     try:
-        return _decide(state, action, now)
+        return _decide(state, action, now, role)
     except PolicyMissingError as exc:
         raise InvalidAction("policy_missing", str(exc)) from None
 
 
-def _decide(state: CaseState, action: ActionBase, now: datetime) -> Outcome:
+def _decide(state: CaseState, action: ActionBase, now: datetime, role: str | None) -> Outcome:
     name: str = action.action  # type: ignore[attr-defined]
     if state.closed:
         raise InvalidAction("case_closed", f"the case is closed; {name} is not possible")
@@ -105,10 +148,16 @@ def _decide(state: CaseState, action: ActionBase, now: datetime) -> Outcome:
         raise InvalidAction(
             "action_not_allowed_in_stage", f"{name} is not allowed in stage {state.stage.value}"
         )
-    if action.role == "system":
+    if role == SYSTEM:
         raise InvalidAction("system_role_reserved", "only the workflow itself acts as system")
     out = begin(state, name, action.actor, action.request_id, reason=action.reason)
+    out.role = role
+    out.state.request_digests[action.request_id] = action.digest()
     out.details = {"command": action.model_dump(mode="json")}
+    if role is not None:
+        out.details["role"] = role
+    if name in recovery.RULES:
+        recovery.require_debts(out, name)
     summary = RULES[name](out, action, now)
     target = TRANSITIONS.get((state.stage, name))
     if target is not None:
@@ -203,18 +252,23 @@ def _record_grievance(out: Outcome, cmd: Any, now: datetime) -> str:
     )
     out.state.grievances.append(grievance)
     for line in g.lines:
-        out.ledger.append(
+        post(
+            out,
             LedgerLine(
                 kind=LedgerKind.HARM_SUFFERED,
                 amount=line.amount,
                 qualification=g.qualification,
                 note=line.description,
-            )
+                effective_on=line.paid_on,
+            ),
         )
-        if RECOVERY in out.state.tracks:
-            out.ledger.append(
-                LedgerLine(kind=LedgerKind.DUE, amount=line.amount, qualification=g.qualification)
+        if RECOVERY in out.state.tracks and not uses_debts(out):
+            post(
+                out,
+                LedgerLine(kind=LedgerKind.DUE, amount=line.amount, qualification=g.qualification),
             )
+    if RECOVERY in out.state.tracks and uses_debts(out):
+        establish_overpayment(out, grievance, now)
     return f"grievance ({g.qualification.value}) of {grievance.total} EUR"
 
 
@@ -227,8 +281,9 @@ def _take_protective_measure(out: Outcome, cmd: Any, now: datetime) -> str:
         taken_at=now,
     )
     out.state.measures.append(measure)
-    out.ledger.append(
-        LedgerLine(kind=LedgerKind.HARM_AVOIDED, amount=m.estimated_avoided, note=m.kind.value)
+    post(
+        out,
+        LedgerLine(kind=LedgerKind.HARM_AVOIDED, amount=m.estimated_avoided, note=m.kind.value),
     )
     return f"{m.kind.value} taken ({m.estimated_avoided} EUR avoided)"
 
@@ -255,7 +310,7 @@ def _conclude_investigation(out: Outcome, cmd: Any, now: datetime) -> str:
 
 def _waive_complaint(out: Outcome, cmd: Any, now: datetime) -> str:
     w: WaiveComplaint = cmd
-    if w.role != "manager":
+    if out.role is not None and out.role != "manager":
         raise InvalidAction("waiver_needs_manager", "only a manager may waive the complaint")
     out.state.complaint_waiver = f"{w.actor}: {w.justification}"
     return f"criminal complaint waived by {w.actor}"
@@ -281,8 +336,25 @@ def _close(out: Outcome, cmd: Any, now: datetime) -> str:
             f"these tracks have not ended: {', '.join(out.state.open_tracks)}",
         )
     tracks.require_complaint_or_waiver(out.state, [*out.state.tracks], now)
+    if uses_debts(out):
+        out.state.close_outcome = _close_outcome(out)
     _close_everything(out, now, c.reason)
     return f"closed: {c.reason}"
+
+
+def _close_outcome(out: Outcome) -> str:
+    """Recovered, partly recovered and written off, written off, transferred, nothing due;
+    a case with money still outstanding closes only when its recovery was transferred."""
+    track = out.state.tracks.get(RECOVERY)
+    if track is not None and track.outcome == "transferred":
+        return "transferred"
+    left = out.state.balance.outstanding
+    if left > 0:
+        raise InvalidAction(
+            "debts_outstanding",
+            f"{left} EUR is still outstanding: recover, write off or transfer it first",
+        )
+    return track.outcome or "nothing_due" if track is not None else "nothing_due"
 
 
 def _close_everything(out: Outcome, now: datetime, reason: str) -> None:
@@ -307,6 +379,7 @@ RULES: dict[str, Callable[[Outcome, Any, datetime], str]] = {
     "waive_complaint": _waive_complaint,
     "record_procedure_event": _record_procedure_event,
     "close": _close,
+    **recovery.RULES,
 }
 
-__all__ = ["SYSTEM", "decide", "open_case"]
+__all__ = ["SYSTEM", "already_applied", "decide", "open_case", "refuse_claimed_role"]

@@ -8,7 +8,7 @@ from datetime import datetime
 from models.case_messages import TaskUpdate
 from models.case_state import CaseState, Deadline
 from models.types import Stage, TaskStatus
-from workflows.procedure import tracks
+from workflows.procedure import recovery, tracks
 from workflows.procedure.errors import InvalidAction
 from workflows.procedure.outcome import Outcome
 from workflows.procedure.steps import SYSTEM, add_task, begin, escalation_target, finish
@@ -17,7 +17,9 @@ DEADLINE_ACTION = "deadline_expired"
 
 
 def due_deadlines(deadlines: list[Deadline], now: datetime) -> list[Deadline]:
-    return sorted((d for d in deadlines if d.due_at <= now), key=lambda d: (d.due_at, d.key))
+    """Due deadlines by due time; those due together in the order they were set (a stable
+    sort on the state's list, which is in creation order)."""
+    return sorted((d for d in deadlines if d.due_at <= now), key=lambda d: d.due_at)
 
 
 def on_deadline(state_in: CaseState, key: str, now: datetime) -> Outcome:
@@ -84,6 +86,7 @@ def _msap_end(out: Outcome, d: Deadline, now: datetime) -> str:
 
 
 EXPIRY: dict[str, Callable[[Outcome, Deadline, datetime], str]] = {
+    **recovery.EXPIRY,
     "triage": _triage,
     "action": _investigation_action,
     "observations": _observations,

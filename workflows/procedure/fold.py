@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from models.action_base import LEGACY_DEFAULT_ROLE
 from models.case_actions import CaseAction
 from models.case_messages import OpenCaseInput
 from models.case_state import CaseState
@@ -33,13 +34,17 @@ def fold(
     for seq, at, action, details in sorted(rows, key=lambda r: r[0]):
         if action == "open":
             opening = OpenCaseInput.model_validate(details["opening"])
-            state = open_case(opening, policy, case_id, at).state
+            version = int(details.get("rules_version", 1))
+            state = open_case(opening, policy, case_id, at, version).state
         elif state is None:
             raise ValueError(f"audit log of {case_id} does not start with its opening")
         elif action == DEADLINE_ACTION:
             state = on_deadline(state, details["deadline"], at).state
         else:
-            state = decide(state, ACTION_ADAPTER.validate_python(details["command"]), at).state
+            cmd = ACTION_ADAPTER.validate_python(details["command"])
+            # the role the workflow read from the registry (rows written before: the claim)
+            role = details.get("role", cmd.claimed_role or LEGACY_DEFAULT_ROLE)
+            state = decide(state, cmd, at, role).state
         if state.seq != seq:
             raise ValueError(f"audit log of {case_id} has a gap before seq {seq}")
     if state is None:

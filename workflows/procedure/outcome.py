@@ -27,6 +27,8 @@ class Outcome:
     summary: str
     request_id: str | None = None
     reason: str | None = None
+    #: the actor's role from the user registry (None: not read yet, or the workflow itself)
+    role: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     tasks_opened: list[TaskSpec] = field(default_factory=list)
     tasks_updated: list[TaskUpdate] = field(default_factory=list)
@@ -52,17 +54,22 @@ class Outcome:
             tasks_opened=self.tasks_opened,
             tasks_updated=self.tasks_updated,
             ledger=self.ledger,
+            debts=list(s.debts.values()),
         )
 
 
 def figures(s: CaseState) -> CaseFigures:
+    """The case row's figures, all derived from the ledger the workflow holds."""
+    balance = s.balance
     return CaseFigures(
         stage=s.stage,
         assignee=s.assignee,
         estimated_stake=s.estimated_stake,
         harm_suffered=s.harm_suffered,
         harm_avoided=s.harm_avoided,
-        amount_due=s.amount_due,
+        amount_due=balance.net_due,
+        amount_recovered=balance.recovered,
+        amount_written_off=balance.written_off,
         open_tracks=s.open_tracks,
         close_reason=s.close_reason,
         closed_at=s.closed_at,

@@ -109,6 +109,30 @@ def clear_deadlines(
         else:
             keep.append(d)
     out.state.deadlines = keep
+    if track is None:
+        close_escalated(out, now, kind=kind, key=key, status=status)
+
+
+def close_escalated(
+    out: Outcome,
+    now: datetime,
+    *,
+    kind: str | None = None,
+    key: str | None = None,
+    status: TaskStatus = TaskStatus.DONE,
+) -> None:
+    """Close the tasks of deadlines that already fired and were escalated (they stay open
+    until what they asked for is done): a deadline key is ``{kind}-{n}``, as its task's."""
+    still_open: list[str] = []
+    for escalated in out.state.escalations:
+        matches = (kind is None or escalated.rsplit("-", 1)[0] == kind) and (
+            key is None or escalated == key
+        )
+        if matches:
+            out.tasks_updated.append(TaskUpdate(key=escalated, status=status, at=now))
+        else:
+            still_open.append(escalated)
+    out.state.escalations = still_open
 
 
 def escalation_target(state: CaseState) -> str:

@@ -26,7 +26,7 @@ ALLOWED: dict[str, frozenset[Stage]] = {
     "dismiss": frozenset({T, I}),
     "merge": frozenset({T}),
     "add_investigation_action": frozenset({I}),
-    "complete_investigation_action": frozenset({I, F}),
+    "complete_investigation_action": frozenset({I}),
     "record_grievance": frozenset({I, F}),
     "take_protective_measure": frozenset({T, I, F, U}),
     "lift_protective_measure": frozenset({T, I, F, U, R}),
@@ -35,6 +35,20 @@ ALLOWED: dict[str, frozenset[Stage]] = {
     "waive_complaint": frozenset({F, U}),
     "record_procedure_event": frozenset({U, R}),
     "close": frozenset({F, U, R}),
+    # recovery (rules version 2); the step of the recovery track decides the rest
+    # (workflows/procedure/table_recovery.py)
+    "notify_debts": frozenset({U, R}),
+    "record_payment": frozenset({U, R}),
+    "grant_instalment_plan": frozenset({U, R}),
+    "cancel_instalment_plan": frozenset({U, R}),
+    "record_cra_appeal": frozenset({U, R}),
+    "record_cra_decision": frozenset({U, R}),
+    "issue_formal_notice": frozenset({U, R}),
+    "issue_contrainte": frozenset({U, R}),
+    "record_opposition": frozenset({U, R}),
+    "record_opposition_judgment": frozenset({U, R}),
+    "write_off": frozenset({U, R}),
+    "reverse_entry": frozenset({U, R}),
 }
 
 #: (stage, action) -> the stage it leads to. Actions absent here keep the stage, except

@@ -18,10 +18,18 @@ from models.case_actions import (
 )
 from models.case_messages import LedgerLine
 from models.case_state import RECOVERY, CaseState, Track, TrackStatus
+from models.debt import DebtKind
 from models.policy_snapshot import add_months
 from models.types import ActorType, LedgerKind, Qualification, Stage
 from workflows.penalty import penalty_cap
+from workflows.procedure import recovery
 from workflows.procedure.errors import InvalidAction
+from workflows.procedure.money import (
+    change_decided_amount,
+    establish_overpayments,
+    post,
+    uses_debts,
+)
 from workflows.procedure.outcome import Outcome
 from workflows.procedure.steps import add_deadline, add_task, clear_deadlines, move
 
@@ -121,7 +129,10 @@ def open_track(out: Outcome, name: str, now: datetime) -> None:
     if existing is not None:
         if name == RECOVERY and existing.status is TrackStatus.ENDED:
             existing.status, existing.step, existing.ended_at = TrackStatus.OPEN, "to_notify", None
-            add_task(out, kind="recovery", title="Notify the new amount due")
+            existing.outcome = None
+            existing.task = add_task(out, kind="recovery", title="Notify the new amount due")
+        if name == RECOVERY and uses_debts(out):
+            establish_overpayments(out, now)
         return
     s.tracks[name] = Track(name=name, step=FIRST_STEP[name], opened_at=now)
     if name == PENALTY:
@@ -137,12 +148,12 @@ def open_track(out: Outcome, name: str, now: datetime) -> None:
             track=name,
             policy_key="limit.msap_duration",
         )
+    elif name == RECOVERY and uses_debts(out):
+        recovery.open_recovery(out, now)
     elif name == RECOVERY:
         add_task(out, kind="recovery", title="Notify the overpayment (notification de payer)")
         if s.harm_suffered > 0:
-            out.ledger.append(
-                LedgerLine(kind=LedgerKind.DUE, amount=s.harm_suffered, track=RECOVERY)
-            )
+            post(out, LedgerLine(kind=LedgerKind.DUE, amount=s.harm_suffered, track=RECOVERY))
         _arm_prescription_warning(out, now)
 
 
@@ -207,6 +218,8 @@ def record_event(out: Outcome, cmd: RecordProcedureEvent, now: datetime) -> str:
     track = s.tracks.get(name)
     if track is None:
         raise InvalidAction("track_not_open", f"the case has no {name} track")
+    if name == RECOVERY and uses_debts(out):
+        return f"{name}: {recovery.record_event(out, track, cmd, now)}"
     allowed = EVENT_STEPS.get((name, cmd.event))
     if allowed is None or track.step not in allowed:
         raise InvalidAction(
@@ -353,14 +366,18 @@ def set_amount_due(out: Outcome, track: Track, field: str, amount: Decimal, now:
     recovery (re)opens when more becomes due."""
     old: Decimal = getattr(track, field) or Decimal("0")
     setattr(track, field, amount)
-    kind = LedgerKind.PENALTY_DUE if field == "penalty_amount" else LedgerKind.DUE
+    if uses_debts(out):
+        kind = DebtKind.PENALTY if field == "penalty_amount" else DebtKind.DAMAGES
+        change_decided_amount(out, kind, track.name, old, amount, now)
+        if amount > old:
+            open_track(out, RECOVERY, now)
+        return
+    legacy = LedgerKind.PENALTY_DUE if field == "penalty_amount" else LedgerKind.DUE
     if amount > old:
-        out.ledger.append(LedgerLine(kind=kind, amount=amount - old, track=track.name))
+        post(out, LedgerLine(kind=legacy, amount=amount - old, track=track.name))
         open_track(out, RECOVERY, now)
     elif amount < old:
-        out.ledger.append(
-            LedgerLine(kind=LedgerKind.DUE_REDUCED, amount=old - amount, track=track.name)
-        )
+        post(out, LedgerLine(kind=LedgerKind.DUE_REDUCED, amount=old - amount, track=track.name))
 
 
 def _complaint(out: Outcome, track: Track, cmd: RecordProcedureEvent, now: datetime) -> str:

@@ -1,0 +1,1 @@
+"""The pages' routers, one per page family."""
