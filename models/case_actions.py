@@ -164,6 +164,11 @@ class RecordProcedureEvent(ActionBase):
     outcome: DirectorOutcome | None = None
     amount: Money | None = Field(default=None, description="penalty amount, or damages")
     note: str | None = Field(default=None, max_length=400)
+    occurred_on: date | None = Field(
+        default=None,
+        description="the day it happened (a letter: the day it was received); default today."
+        " May be in the past (entered late), never in the future; deadlines run from it",
+    )
 
 
 class Close(ActionBase):

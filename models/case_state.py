@@ -24,8 +24,9 @@ RECOVERY = "recovery"
 #: the procedure rules a new case opens under; a case keeps the version it opened with, so
 #: changing a rule never silently changes a running case (1: recovery had a single step;
 #: 2: debts, the recovery procedures by debtor, payments, instalment plans, write-offs;
-#: 3: recovery deadlines counted as French law counts them, past weekends and holidays)
-RULES_VERSION = 3
+#: 3: recovery deadlines counted as French law counts them, past weekends and holidays;
+#: 4: the sanction tracks' deadlines too, from the day an event happened (``occurred_on``))
+RULES_VERSION = 4
 
 
 class TrackStatus(StrEnum):

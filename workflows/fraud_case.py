@@ -56,6 +56,7 @@ POLICY_LOCAL_ACTIVITY = "policy-local-activity"
 ACTOR_FROM_REGISTRY = "actor-role-from-registry"
 RULES_V2 = "rules-version-2"
 RULES_V3 = "rules-version-3"
+RULES_V4 = "rules-version-4"
 OPENING = "the case is still opening"
 
 
@@ -107,8 +108,10 @@ class FraudCaseWorkflow(RecoveryUpdates):
     def _rules_version() -> int:
         """The procedure rules a new case follows for life; cases opened under an older
         version replay it (each version has its patch marker, checked newest first)."""
-        if workflow.patched(RULES_V3):
+        if workflow.patched(RULES_V4):
             return RULES_VERSION
+        if workflow.patched(RULES_V3):
+            return 3
         return 2 if workflow.patched(RULES_V2) else 1
 
     async def _load_policy(self) -> PolicySnapshot:

@@ -79,9 +79,7 @@ async def test_an_action_due_on_a_plain_date_is_accepted_and_a_reused_request_id
     assert "request_id_reused" in out and "Traceback" not in out
     state = await current_state(dev_env.client, case_id)
     assert [s.kind.value for s in state.investigation] == ["hearing"]
-    assert state.investigation[0].due_at.astimezone(PARIS).isoformat().startswith(
-        f"{day}T23:59:59"
-    )
+    assert state.investigation[0].due_at.astimezone(PARIS).isoformat().startswith(f"{day}T23:59:59")
 
 
 async def test_an_unregistered_or_missing_user_is_refused_with_how_to_set_it(

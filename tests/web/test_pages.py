@@ -108,7 +108,8 @@ async def test_the_worklist_filters_stay_in_the_url_and_an_investigator_takes_th
     await expect(rows.nth(0).locator(".badge")).to_have_text(re.compile(r"^en retard de \d+ j$"))
     await expect(rows.nth(1).locator(".badge")).to_have_text("dans les délais")
 
-    await site.case()  # one more case in the triage queue, unassigned
+    # one more case in the triage queue, unassigned; the filter keeps to its region
+    await site.case(region="Normandie")
     await page.click("#take-next")
     await expect(page.locator("#assignee")).to_have_text(f"Investigator {site.tag}")
     await expect(page.locator("#stage")).to_have_text("Ciblage")

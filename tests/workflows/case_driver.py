@@ -91,6 +91,12 @@ class CaseDriver:
         await self.settle()
         return await self.state()
 
+    async def sleep_past(self, kind: str, margin: timedelta = timedelta(minutes=1)) -> CaseState:
+        """Skip the test clock to just past the case's open deadline of ``kind``."""
+        due = next(d.due_at for d in (await self.state()).deadlines if d.kind == kind)
+        ahead = due + margin - await self.env.get_current_time()
+        return await self.sleep(seconds=max(ahead.total_seconds(), 0.0))
+
     async def settle(self, timeout: float = 20.0) -> None:
         """Wait until Postgres has every change the workflow has made."""
         for _ in range(int(timeout / 0.05)):

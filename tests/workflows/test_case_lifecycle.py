@@ -67,7 +67,7 @@ async def test_a_penalty_procedure_where_the_commission_answers(case: CaseDriver
     )
     assert state.tracks["financial_penalty"].step == "observations"
 
-    state = await case.sleep(days=32)  # no observations within the legal month
+    state = await case.sleep_past("observations")  # no observations within the legal month
     assert state.tracks["financial_penalty"].step == "director_decision"
 
     await case.do(
@@ -274,7 +274,7 @@ async def test_a_case_that_lives_over_a_year_continues_as_new_with_its_whole_sta
     await case.do("record_procedure_event", track="criminal_complaint", event="complaint_filed")
     before = await case.state()
     for _ in range(5):  # 15 months of quarterly checks with the prosecutor
-        await case.sleep(days=92)
+        await case.sleep_past("prosecutor_check")
     state = await case.state()
     runs = await time_env.client.get_workflow_handle(case.case_id).query("run_count")
     assert runs >= 2

@@ -24,7 +24,7 @@ from temporalio.worker import Worker
 import worker as vigie_worker
 from models import AuditEntry, Task
 from models.case_state import CaseState, Deadline, TrackStatus
-from models.local_time import end_of_day
+from models.local_time import PARIS, end_of_day
 from models.policy_snapshot import add_months
 from models.types import LedgerKind, Qualification, Stage, TaskStatus, WriteOffReason
 from tests.conftest import running_worker
@@ -35,6 +35,7 @@ from vigie.services.errors import InvalidActionError
 from vigie.settings import get_settings
 from workflows.procedure.deadlines import DEADLINE_ACTION, due_deadlines
 from workflows.procedure.fold import fold
+from workflows.procedure.legal_time import due_date
 from workflows.procedure.steps import escalation_target
 
 MARGIN = timedelta(minutes=1)
@@ -235,14 +236,17 @@ async def test_a_commission_extended_then_silent_counts_as_an_opinion_given_afte
         outcome="refer_to_commission",
     )
     first = only(state.deadlines, "commission")
-    assert first.due_at == add_months(state.timeline[-1].at, 1)
+    referred_on = await case.today()
+    assert first.due_at == end_of_day(due_date(referred_on, 1, "months").due)
 
     state = await case.do(
         "record_procedure_event", track="financial_penalty", event="commission_extended"
     )
     extended = only(state.deadlines, "commission")
     assert extended.key != first.key
-    assert extended.due_at == add_months(first.due_at, 1)  # from the first due date, once
+    # from the first period's last day, once
+    first_day = first.due_at.astimezone(PARIS).date()
+    assert extended.due_at == end_of_day(due_date(first_day, 1, "months").due)
     assert state.tracks["financial_penalty"].commission_extended
     assert task(case, first.key).status is TaskStatus.DONE
     with pytest.raises(InvalidActionError) as refused:
@@ -264,7 +268,8 @@ async def test_a_commission_extended_then_silent_counts_as_an_opinion_given_afte
     assert_expiry_row(row, extended)
     assert task(case, extended.key).status is TaskStatus.DONE
     director = only(state.deadlines, "final_decision")
-    assert director.due_at == row.at + timedelta(days=15)
+    silent_on = row.at.astimezone(PARIS).date()
+    assert director.due_at == end_of_day(due_date(silent_on, 15, "days").due)
     assert task(case, director.key).status is TaskStatus.OPEN
 
 
@@ -368,3 +373,49 @@ async def test_a_deadline_that_fell_while_the_worker_was_down_fires_when_it_come
             sleeping.cancel()
         if case.case_id:
             await time_env.client.get_workflow_handle(case.case_id).terminate("test over")
+
+
+async def test_the_observations_period_runs_from_a_receipt_entered_three_days_after_the_fact(
+    case: CaseDriver,
+) -> None:
+    await to_findings(case, "3000.00")
+    await case.do("decide_follow_ups", follow_ups=["financial_penalty"])
+    received = await case.today()  # the professional signs for the letter
+    await case.sleep(days=3)  # the acknowledgement of receipt reaches the fund three days later
+    state = await case.do(
+        "record_procedure_event",
+        track="financial_penalty",
+        event="grievances_notified",
+        occurred_on=received.isoformat(),
+    )
+    period = only(state.deadlines, "observations")
+    assert period.due_at == end_of_day(due_date(received, 1, "months").due)
+    assert state.timeline[-1].summary.endswith(
+        f"grievances notified (received on {received}); observations period open"
+    )
+
+    state = await sleep_until(case, period.due_at - MARGIN)
+    assert state.tracks["financial_penalty"].step == "observations" and not expiries(case)
+    state = await sleep_until(case, period.due_at + MARGIN)
+    assert state.tracks["financial_penalty"].step == "director_decision"
+    [row] = expiries(case)
+    assert_expiry_row(row, period)
+
+
+async def test_observations_received_at_23_00_paris_time_on_the_last_day_are_on_time(
+    case: CaseDriver,
+) -> None:
+    await to_findings(case, "3000.00")
+    await case.do("decide_follow_ups", follow_ups=["financial_penalty"])
+    state = await case.do(
+        "record_procedure_event", track="financial_penalty", event="grievances_notified"
+    )
+    period = only(state.deadlines, "observations")
+    state = await sleep_until(case, period.due_at - timedelta(minutes=59, seconds=59))
+    now = (await case.env.get_current_time()).astimezone(PARIS)
+    assert (now.date(), now.hour) == (period.due_at.astimezone(PARIS).date(), 23)
+    state = await case.do(
+        "record_procedure_event", track="financial_penalty", event="observations_received"
+    )
+    assert state.tracks["financial_penalty"].step == "director_decision"
+    assert not expiries(case)

@@ -7,7 +7,7 @@ deadlines it opens or closes, and the ledger lines it posts.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +16,13 @@ import pytest
 from models.case_actions import ACTION_TYPES
 from models.case_messages import OpenCaseInput, TargetRef
 from models.case_state import CaseState, TrackStatus
+from models.local_time import end_of_day
 from models.types import ActorType, LedgerKind, Qualification, Stage, TaskStatus
 from tests.workflows.test_procedure_rules import act, grievance, with_fraud_findings
 from tests.workflows.test_procedure_table import NOW, POLICY, TODAY, state_in, step
 from workflows.penalty import penalty_cap
 from workflows.procedure import InvalidAction, decide, open_case
+from workflows.procedure.legal_time import due_date
 from workflows.procedure.outcome import Outcome
 from workflows.procedure.tracks import (
     EVENT_STEPS,
@@ -32,8 +34,15 @@ from workflows.procedure.tracks import (
 
 PENALTY = "financial_penalty"
 COMPLAINT = "criminal_complaint"
-MONTH_LATER = NOW.replace(month=4)
-FORTNIGHT_LATER = NOW + timedelta(days=15)
+
+
+def legal_end_of(amount: int, unit: str, start: date = TODAY) -> datetime:
+    """Where French law ends a period from ``start``: the end of its last day in Paris."""
+    return end_of_day(due_date(start, amount, unit).due)
+
+
+MONTH_LATER = legal_end_of(1, "months")  # Thursday 2 April 2026
+FORTNIGHT_LATER = legal_end_of(15, "days")  # Tuesday 17 March 2026
 
 
 def on_track(state: CaseState, track: str, name: str, **fields: Any) -> Outcome:
@@ -95,10 +104,13 @@ def test_choosing_the_penalty_opens_its_track_at_notification_with_a_task() -> N
 
 def test_notifying_the_grievances_opens_a_month_for_observations() -> None:
     out = on_track(penalty_case(), PENALTY, "grievances_notified")
-    assert out.summary == "financial_penalty: grievances notified; observations period open"
+    assert out.summary == (
+        "financial_penalty: grievances notified (received on 2026-03-02); observations period open"
+    )
     assert out.state.tracks[PENALTY].step == "observations"
     assert out.state.tracks[PENALTY].events == ["grievances_notified"]
-    assert opened(out) == [("observations", "Observations period ends (1 month)", MONTH_LATER)]
+    title = "Observations period ends (1 month from receipt on 2026-03-02)"
+    assert opened(out) == [("observations", title, MONTH_LATER)]
     assert track_deadlines(out.state, PENALTY) == [
         ("observations", MONTH_LATER, "deadline.observations")
     ]
@@ -114,7 +126,7 @@ def test_observations_or_a_hearing_close_the_period_and_the_director_has_15_days
     s = on_track(penalty_case(), PENALTY, "grievances_notified").state
     period = next(d.key for d in s.deadlines if d.kind == "observations")
     out = on_track(s, PENALTY, event)
-    assert out.summary == f"financial_penalty: {said}; director to decide"
+    assert out.summary == f"financial_penalty: {said} on 2026-03-02; director to decide"
     assert out.state.tracks[PENALTY].step == "director_decision"
     assert closed(out) == [(period, TaskStatus.DONE)]
     assert opened(out) == [
@@ -196,11 +208,13 @@ def test_the_commission_deadline_extends_once_by_a_month_from_its_due_date() -> 
     s = on_track(s, PENALTY, "director_decision", outcome="refer_to_commission").state
     first = next(d for d in s.deadlines if d.kind == "commission")
     out = on_track(s, PENALTY, "commission_extended")
-    extended = first.due_at.replace(month=first.due_at.month + 1)
+    # from the first period's last day, Thursday 2 April: 2 May is a Saturday, 3 May a Sunday
+    extended = legal_end_of(1, "months", start=date(2026, 4, 2))
+    assert extended == end_of_day(date(2026, 5, 4))
     assert out.summary == "financial_penalty: commission deadline extended by 1 month"
     assert out.state.tracks[PENALTY].commission_extended
     assert closed(out) == [(first.key, TaskStatus.DONE)]
-    assert opened(out) == [("commission", "Commission opinion due (extended)", extended)]
+    assert opened(out) == [("commission", "Commission opinion due (extended by 1 month)", extended)]
     assert track_deadlines(out.state, PENALTY) == [
         ("commission", extended, "deadline.commission_extension")
     ]
@@ -395,7 +409,7 @@ def test_choosing_the_complaint_opens_its_track_with_a_task_to_file_it() -> None
 
 def test_filing_the_complaint_arms_a_check_with_the_prosecutor_every_three_months() -> None:
     out = on_track(complaint_case(), COMPLAINT, "complaint_filed")
-    check = NOW.replace(month=6)
+    check = legal_end_of(3, "months")
     assert out.summary == "criminal_complaint: complaint filed; periodic checks with the prosecutor"
     assert out.state.tracks[COMPLAINT].step == "prosecution"
     assert opened(out) == [
@@ -731,3 +745,39 @@ def test_sums_at_stake_are_never_negative() -> None:
                 repeat_offence=False,
                 on=TODAY,
             )
+
+
+def test_the_observations_month_runs_from_the_receipt_entered_three_days_after_it() -> None:
+    received = TODAY - timedelta(days=3)  # Friday 27 February, typed on Monday 2 March
+    out = on_track(penalty_case(), PENALTY, "grievances_notified", occurred_on=received)
+    assert "received on 2026-02-27" in out.summary
+    assert track_deadlines(out.state, PENALTY) == [
+        ("observations", end_of_day(date(2026, 3, 27)), "deadline.observations")
+    ]
+
+
+def test_a_procedure_event_dated_in_the_future_is_refused() -> None:
+    caught = refused(
+        penalty_case(), PENALTY, "grievances_notified", occurred_on=TODAY + timedelta(days=1)
+    )
+    assert (caught.rule, caught.message) == (
+        "date_in_the_future",
+        "occurred_on 2026-03-03 is after today",
+    )
+
+
+def test_a_case_opened_under_rules_3_keeps_adding_the_period_to_the_moment_recorded() -> None:
+    s = penalty_case().model_copy(update={"rules_version": 3})
+    out = on_track(s, PENALTY, "grievances_notified", occurred_on=TODAY - timedelta(days=3))
+    assert track_deadlines(out.state, PENALTY) == [
+        ("observations", NOW.replace(month=4), "deadline.observations")
+    ]
+
+
+def test_the_director_has_15_days_from_the_day_the_observations_arrived() -> None:
+    s = on_track(penalty_case(), PENALTY, "grievances_notified").state
+    arrived = TODAY - timedelta(days=1)  # Sunday 1 March: they came in the letter box
+    out = on_track(s, PENALTY, "observations_received", occurred_on=arrived)
+    assert track_deadlines(out.state, PENALTY) == [
+        ("director_decision", legal_end_of(15, "days", start=arrived), "deadline.director_decision")
+    ]

@@ -2,7 +2,8 @@
 
 A change that makes a workflow non-deterministic for executions already running fails here.
 Histories keep the branches of the patches they predate: ``v1-*`` were recorded before the
-``policy-local-activity`` patch; ``rules1-*`` and the other unprefixed ones recorded before
+``policy-local-activity`` patch; ``rules3-*`` before ``rules-version-4`` (sanction deadlines
+counted from the recorded instant); ``rules1-*`` and the other unprefixed ones recorded before
 ``rules-version-2`` replay rules version 1 (and, before ``actor-role-from-registry``, the
 role their payload carried); the later ones follow the current code. Version a change with
 ``workflow.patched`` and capture the tests that exercise it:

@@ -53,6 +53,9 @@ class ApiServer(uvicorn.Server):
                 port=settings.api_port,
                 log_level="warning",
                 lifespan="off",
+                # a request still waiting at shutdown (a case workflow that no worker runs)
+                # does not hold the stack open
+                timeout_graceful_shutdown=5,
             )
         )
 

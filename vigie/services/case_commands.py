@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import (
@@ -11,6 +12,7 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -20,7 +22,12 @@ from models.case_actions import ActionBase
 from models.case_messages import OpenCaseInput, case_workflow_id
 from models.case_run import CaseRunInput, CaseRunOptions
 from models.case_state import CaseState
-from vigie.services.errors import ConflictError, InvalidActionError, NotFoundError
+from vigie.services.errors import (
+    ConflictError,
+    InvalidActionError,
+    NotFoundError,
+    UnavailableError,
+)
 from workflows.fraud_case import INVALID_ACTION, OPENING, FraudCaseWorkflow
 from workflows.procedure import InvalidAction, already_applied
 
@@ -65,9 +72,15 @@ async def act(client: Client, case_id: str, action: ActionBase) -> CaseState:
     name: str = action.action  # type: ignore[attr-defined]
     handle = client.get_workflow_handle(case_id)
     try:
-        return await handle.execute_update(
-            name, action, id=update_id(action), result_type=CaseState
-        )
+        async with asyncio.timeout(UPDATE_TIMEOUT.total_seconds()):
+            return await handle.execute_update(
+                name, action, id=update_id(action), result_type=CaseState
+            )
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        raise UnavailableError(
+            f"case {case_id} did not answer within {UPDATE_TIMEOUT.seconds} s: is the worker "
+            "running? the same request id may be sent again"
+        ) from None
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type == INVALID_ACTION:
@@ -78,6 +91,11 @@ async def act(client: Client, case_id: str, action: ActionBase) -> CaseState:
         if exc.status == RPCStatusCode.NOT_FOUND:
             return await _finished_case(client, handle, case_id, action)
         raise
+
+
+#: how long an action waits for its case workflow to answer: a page or an API call never hangs
+#: on a workflow that no worker runs
+UPDATE_TIMEOUT = timedelta(seconds=30)
 
 
 def update_id(action: ActionBase) -> str:

@@ -130,9 +130,11 @@ def worklist(
         return [WorkItem(c, p, r, d, s) for c, p, r, d, s in rows]
 
 
-def next_unassigned(engine: Engine) -> Case | None:
+def next_unassigned(
+    engine: Engine, *, profession: str | None = None, region: str | None = None
+) -> Case | None:
     """The triage queue's next case: unassigned, the highest score, then the largest stake,
-    then the oldest."""
+    then the oldest; within a profession or region when the worklist is filtered on one."""
     score = (
         select(Alert.case_id, func.max(Alert.score).label("score"))
         .group_by(col(Alert.case_id))
@@ -141,6 +143,7 @@ def next_unassigned(engine: Engine) -> Case | None:
     query = (
         select(Case)
         .outerjoin(score, score.c.case_id == col(Case.id))
+        .join(Target, col(Target.id) == col(Case.target_id))
         .where(Case.stage == Stage.TRIAGE, col(Case.assignee).is_(None))
         .order_by(
             score.c.score.desc().nulls_last(),
@@ -148,6 +151,10 @@ def next_unassigned(engine: Engine) -> Case | None:
             col(Case.opened_at),
         )
     )
+    if profession:
+        query = query.where(Target.profession == profession)
+    if region:
+        query = query.where(Target.region == region)
     with Session(engine) as session:
         return session.exec(query.limit(1)).first()
 

@@ -43,3 +43,11 @@ class InvalidInputError(VigieError):
         self.field = field
         self.value = value
         self.reason = reason
+
+
+class UnavailableError(VigieError):
+    """A service the request needs did not answer in time (a case workflow with no worker
+    running, Temporal restarting); the request may be retried with the same request id."""
+
+    http_status = 503
+    exit_code = 5

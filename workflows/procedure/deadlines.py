@@ -61,7 +61,8 @@ def _investigation_action(out: Outcome, d: Deadline, now: datetime) -> str:
 def _observations(out: Outcome, d: Deadline, now: datetime) -> str:
     out.tasks_updated.append(TaskUpdate(key=d.key, status=TaskStatus.DONE, at=now))
     tracks.to_director_decision(out, now, "director_decision")
-    return "observations period over; the director must decide within 15 days"
+    length = recovery.period(out, "deadline.director_decision", recovery.today(now))
+    return f"observations period over; the director must decide within {length}"
 
 
 def _commission(out: Outcome, d: Deadline, now: datetime) -> str:

@@ -46,7 +46,7 @@ from models.types import (
     WriteOffReason,
 )
 from workflows.procedure.errors import InvalidAction
-from workflows.procedure.legal_time import due_date
+from workflows.procedure.legal_time import due_date, period_text
 from workflows.procedure.money import (
     case_outstanding,
     establish_overpayments,
@@ -90,6 +90,13 @@ def legal_end(out: Outcome, key: str, start: date) -> datetime:
         return end_of_day(out.state.policy.deadline(key, moment).date())
     record = out.state.policy.record(key, start)
     return end_of_day(due_date(start, int(record.value), record.unit).due)
+
+
+def period(out: Outcome, key: str, on: date) -> str:
+    """The length of policy period ``key`` in words ("1 month", "15 days"), for titles and
+    summaries: the policy, not the code, says how long a period is."""
+    record = out.state.policy.record(key, on)
+    return period_text(int(record.value), record.unit)
 
 
 # --- the track ---------------------------------------------------------------------------
@@ -245,7 +252,8 @@ def notify_debts(out: Outcome, cmd: Any, now: datetime) -> str:
                 "insured_correction",
                 "deadline.insured_correction",
                 due,
-                "The insured person's 20 days to ask for a correction end",
+                f"The insured person's {period(out, 'deadline.insured_correction', day)} "
+                "to ask for a correction end",
             ),
         )
     else:
@@ -259,7 +267,8 @@ def notify_debts(out: Outcome, cmd: Any, now: datetime) -> str:
                 "payment_period",
                 "deadline.payment_notice",
                 due,
-                "Check the payment: 2 months from the notification",
+                f"Check the payment: {period(out, 'deadline.payment_notice', day)} "
+                "from the notification",
             ),
         )
     return f"{len(fresh)} debt(s) notified, received on {day}: {total} EUR due by {due.date()}"
@@ -498,7 +507,8 @@ def issue_formal_notice(out: Outcome, cmd: Any, now: datetime) -> str:
             "formal_notice",
             "deadline.formal_notice",
             due,
-            "One month after the formal notice: the contrainte may be issued",
+            f"{period(out, 'deadline.formal_notice', day)} after the formal notice: "
+            "the contrainte may be issued",
         ),
     )
     return f"formal notice received on {day}; contrainte possible from {due.date()}"
@@ -518,7 +528,8 @@ def issue_contrainte(out: Outcome, cmd: Any, now: datetime) -> str:
             "contrainte_opposition",
             "deadline.contrainte_opposition",
             due,
-            "The 15 days to oppose the contrainte end",
+            f"The {period(out, 'deadline.contrainte_opposition', day)} to oppose the "
+            "contrainte end",
         ),
     )
     return f"contrainte served on {day}; open to opposition until {due.date()}"
@@ -669,20 +680,23 @@ def on_cra_silence(out: Outcome, d: Deadline, now: datetime) -> str:
     track = out.state.tracks[RECOVERY]
     task = "Issue the formal notice (mise en demeure)"
     set_step(out, track, "formal_notice_due", now, task=task)
-    return "CRA silent for 2 months: the appeal is rejected"
+    length = period(out, "deadline.cra_silence", today(now))
+    return f"CRA silent for {length}: the appeal is rejected"
 
 
 def on_formal_notice(out: Outcome, d: Deadline, now: datetime) -> str:
     track = out.state.tracks[RECOVERY]
     left = case_outstanding(out)
     set_step(out, track, "contrainte_due", now, task=f"Issue the contrainte for {left} EUR")
-    return f"a month after the formal notice, {left} EUR unpaid: contrainte to issue"
+    length = period(out, "deadline.formal_notice", today(now))
+    return f"{length} after the formal notice, {left} EUR unpaid: contrainte to issue"
 
 
 def on_opposition_period(out: Outcome, d: Deadline, now: datetime) -> str:
     track = out.state.tracks[RECOVERY]
     to_enforcement(out, track, now, "contrainte not opposed")
-    return "no opposition within 15 days: the contrainte is enforceable"
+    length = period(out, "deadline.contrainte_opposition", today(now))
+    return f"no opposition within {length}: the contrainte is enforceable"
 
 
 def on_insured_correction(out: Outcome, d: Deadline, now: datetime) -> str:

@@ -19,6 +19,7 @@ from models.case_actions import (
 from models.case_messages import LedgerLine
 from models.case_state import RECOVERY, CaseState, Track, TrackStatus
 from models.debt import DebtKind
+from models.local_time import PARIS
 from models.policy_snapshot import add_months
 from models.types import ActorType, LedgerKind, Qualification, Stage
 from workflows.penalty import penalty_cap
@@ -41,6 +42,11 @@ PROFESSIONAL_ONLY = {
     FollowUp.DISCIPLINARY_COMPLAINT,
     FollowUp.MSAP,
 }
+
+#: the rules version from which the sanction tracks count their deadlines as French law
+#: counts them, from the day an event happened (``occurred_on``); earlier cases keep adding
+#: the period to the instant the event was recorded
+LEGAL_TIME_SANCTIONS_FROM = 4
 
 #: the first step of each track
 FIRST_STEP: dict[str, str] = {
@@ -187,6 +193,19 @@ def _arm_prescription_warning(out: Outcome, now: datetime) -> None:
     )
 
 
+def occurred_on(cmd: RecordProcedureEvent, now: datetime) -> date:
+    """The day the event happened (for a letter, the day it was received): given, or today in
+    Paris; never in the future."""
+    return recovery.happened_on(cmd.occurred_on or recovery.today(now), now, "occurred_on")
+
+
+def sanction_deadline(out: Outcome, key: str, start: date, now: datetime) -> datetime:
+    """When the period ``key`` running from ``start`` is over."""
+    if out.state.rules_version < LEGAL_TIME_SANCTIONS_FROM:
+        return out.state.policy.deadline(key, now)
+    return recovery.legal_end(out, key, start)
+
+
 def end_track(out: Outcome, name: str, now: datetime, outcome: str) -> None:
     track = out.state.tracks[name]
     track.status, track.step, track.ended_at, track.outcome = (
@@ -233,22 +252,25 @@ def record_event(out: Outcome, cmd: RecordProcedureEvent, now: datetime) -> str:
 
 
 def _penalty(out: Outcome, track: Track, cmd: RecordProcedureEvent, now: datetime) -> str:
-    s, p = out.state, out.state.policy
+    s = out.state
+    day = occurred_on(cmd, now)
     if cmd.event is E.GRIEVANCES_NOTIFIED:
         track.step = "observations"
+        key = "deadline.observations"
+        length = recovery.period(out, key, day)
         add_deadline(
             out,
             kind="observations",
-            due_at=p.deadline("deadline.observations", now),
-            title="Observations period ends (1 month)",
+            due_at=sanction_deadline(out, key, day, now),
+            title=f"Observations period ends ({length} from receipt on {day})",
             track=PENALTY,
-            policy_key="deadline.observations",
+            policy_key=key,
         )
-        return "grievances notified; observations period open"
+        return f"grievances notified (received on {day}); observations period open"
     if cmd.event in (E.OBSERVATIONS_RECEIVED, E.HEARING_HELD):
         clear_deadlines(out, now, track=PENALTY, kind="observations")
-        to_director_decision(out, now, "director_decision")
-        return f"{cmd.event.value.replace('_', ' ')}; director to decide"
+        to_director_decision(out, now, "director_decision", day)
+        return f"{cmd.event.value.replace('_', ' ')} on {day}; director to decide"
     if cmd.event is E.DIRECTOR_DECISION:
         return _director_decision(out, track, cmd, now)
     if cmd.event is E.COMMISSION_EXTENDED:
@@ -257,21 +279,27 @@ def _penalty(out: Outcome, track: Track, cmd: RecordProcedureEvent, now: datetim
         track.commission_extended = True
         current = next(d for d in s.deadlines if d.track == PENALTY and d.kind == "commission")
         clear_deadlines(out, now, key=current.key)
+        key = "deadline.commission_extension"
+        if s.rules_version < LEGAL_TIME_SANCTIONS_FROM:
+            due = s.policy.deadline(key, current.due_at)
+        else:  # the extension runs from the last day of the first period
+            due = recovery.legal_end(out, key, current.due_at.astimezone(PARIS).date())
+        length = recovery.period(out, key, day)
         add_deadline(
             out,
             kind="commission",
-            due_at=p.deadline("deadline.commission_extension", current.due_at),
-            title="Commission opinion due (extended)",
+            due_at=due,
+            title=f"Commission opinion due (extended by {length})",
             track=PENALTY,
-            policy_key="deadline.commission_extension",
+            policy_key=key,
         )
-        return "commission deadline extended by 1 month"
+        return f"commission deadline extended by {length}"
     if cmd.event is E.COMMISSION_OPINION:
         clear_deadlines(out, now, track=PENALTY, kind="commission")
-        to_director_decision(out, now, "final_decision")
+        to_director_decision(out, now, "final_decision", day)
         return f"commission opinion given{': ' + cmd.note if cmd.note else ''}"
     if cmd.event is E.NATIONAL_OPINION:
-        to_director_decision(out, now, "final_decision")
+        to_director_decision(out, now, "final_decision", day)
         return f"national director's binding opinion{': ' + cmd.note if cmd.note else ''}"
     if cmd.event is E.APPEAL:
         track.status, track.step = TrackStatus.OPEN, "appeal"
@@ -282,18 +310,21 @@ def _penalty(out: Outcome, track: Track, cmd: RecordProcedureEvent, now: datetim
     return f"judgment on the appeal: penalty {track.penalty_amount} EUR"
 
 
-def to_director_decision(out: Outcome, now: datetime, step: str) -> None:
+def to_director_decision(out: Outcome, now: datetime, step: str, start: date | None = None) -> None:
+    """The director's decision falls due, counted from ``start`` (the day the observations,
+    hearing or opinion came; by default the day a period ran out)."""
     key = (
         "deadline.director_decision"
         if step == "director_decision"
         else ("deadline.director_final_decision")
     )
+    day = start or recovery.today(now)
     out.state.tracks[PENALTY].step = step
     add_deadline(
         out,
         kind=step,
-        due_at=out.state.policy.deadline(key, now),
-        title="Director's decision due (15 days)",
+        due_at=sanction_deadline(out, key, day, now),
+        title=f"Director's decision due ({recovery.period(out, key, day)})",
         track=PENALTY,
         policy_key=key,
     )
@@ -315,13 +346,14 @@ def _director_decision(out: Outcome, track: Track, cmd: RecordProcedureEvent, no
         if track.step != "director_decision":
             raise InvalidAction("commission_already_seized", "the commission has given its opinion")
         track.step = "commission"
+        key, day = "deadline.commission_opinion", occurred_on(cmd, now)
         add_deadline(
             out,
             kind="commission",
-            due_at=s.policy.deadline("deadline.commission_opinion", now),
-            title="Penalty commission opinion due (1 month)",
+            due_at=sanction_deadline(out, key, day, now),
+            title=f"Penalty commission opinion due ({recovery.period(out, key, day)})",
             track=PENALTY,
-            policy_key="deadline.commission_opinion",
+            policy_key=key,
         )
         return "referred to the penalty commission"
     fraud = any(g.qualification is Qualification.FRAUD for g in s.grievances)
@@ -383,7 +415,7 @@ def set_amount_due(out: Outcome, track: Track, field: str, amount: Decimal, now:
 def _complaint(out: Outcome, track: Track, cmd: RecordProcedureEvent, now: datetime) -> str:
     if cmd.event is E.COMPLAINT_FILED:
         track.step = "prosecution"
-        arm_prosecutor_check(out, now)
+        arm_prosecutor_check(out, now, occurred_on(cmd, now))
         return "complaint filed; periodic checks with the prosecutor"
     if cmd.event is E.PROSECUTOR_UPDATE:
         return f"prosecutor update: {cmd.note or ''}"
@@ -397,11 +429,12 @@ def _complaint(out: Outcome, track: Track, cmd: RecordProcedureEvent, now: datet
     return f"judgment{f', damages {cmd.amount} EUR' if cmd.amount is not None else ''}"
 
 
-def arm_prosecutor_check(out: Outcome, now: datetime) -> None:
+def arm_prosecutor_check(out: Outcome, now: datetime, start: date | None = None) -> None:
+    key = "deadline.complaint_follow_up"
     add_deadline(
         out,
         kind="prosecutor_check",
-        due_at=out.state.policy.deadline("deadline.complaint_follow_up", now),
+        due_at=sanction_deadline(out, key, start or recovery.today(now), now),
         title="Check the complaint's progress with the prosecutor",
         track=COMPLAINT,
         policy_key="deadline.complaint_follow_up",

@@ -87,9 +87,7 @@ def refresh(
     return done
 
 
-def latest(
-    engine: Engine, *, year: int, by: Dimension | None, series: str
-) -> Snapshot | None:
+def latest(engine: Engine, *, year: int, by: Dimension | None, series: str) -> Snapshot | None:
     """The stored snapshot of that year, breakdown and series, if any."""
     query = select(IndicatorSnapshot).where(
         IndicatorSnapshot.year == year,

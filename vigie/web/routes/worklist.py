@@ -95,7 +95,11 @@ async def take_next(request: Request) -> Response:
     form = await request.form()
     if not csrf_ok(request, str(form.get("csrf", ""))):
         raise PageError(403, "The form has expired: reload the page.")
-    case = next_unassigned(engine_of(request))
+    case = next_unassigned(
+        engine_of(request),
+        profession=str(form.get("profession", "")) or None,
+        region=str(form.get("region", "")) or None,
+    )
     if case is None:
         return RedirectResponse("/dossiers?taken=none", 303)
     # one request id per case and state: two investigators taking the same case at once
