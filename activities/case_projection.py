@@ -17,7 +17,16 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.ledger_sums import ledger_figures
-from models import AuditEntry, Case, DebtRecord, LedgerEntry, StageChange, Target, Task
+from models import (
+    AuditEntry,
+    Case,
+    DebtRecord,
+    LedgerEntry,
+    Letter,
+    StageChange,
+    Target,
+    Task,
+)
 from models.case_messages import CaseChange, TaskUpdate
 from models.types import Stage, TaskStatus
 from vigie.runtime.db import transaction
@@ -160,6 +169,16 @@ class CaseProjectionActivities:
                     stmt.on_conflict_do_update(
                         constraint="uq_debt_case_key",
                         set_={k: stmt.excluded[k] for k in values if k != "key"},
+                    )
+                )
+            for letter in change.letters:
+                session.add(
+                    Letter(
+                        case_id=change.case_id,
+                        seq=change.seq,
+                        issued_at=change.at,
+                        issued_by=change.actor,
+                        **letter.model_dump(),
                     )
                 )
             if change.ledger:

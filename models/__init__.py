@@ -11,6 +11,7 @@ from models.claim import Claim, ClaimsImport
 from models.detection import Alert, DetectionRun, ProviderFeatures, ProviderScore
 from models.indicator_snapshot import IndicatorSnapshot
 from models.ledger import DebtRecord, LedgerEntry
+from models.letter import Letter
 from models.payment import PaymentImport, SuspendedPayment
 from models.policy import PolicyRecord
 from models.target import Target
@@ -30,6 +31,7 @@ __all__ = [
     "DetectionRun",
     "IndicatorSnapshot",
     "LedgerEntry",
+    "Letter",
     "PaymentImport",
     "PolicyRecord",
     "ProviderFeatures",

@@ -13,6 +13,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.action_base import ActionBase
+from models.letter_actions import IssueLetter, RecordLetterReceipt, SendLetter
 from models.local_time import LocalDateTime
 from models.recovery_actions import (
     CancelInstalmentPlan,
@@ -201,7 +202,10 @@ CaseAction = Annotated[
     | RecordOpposition
     | RecordOppositionJudgment
     | WriteOff
-    | ReverseEntry,
+    | ReverseEntry
+    | IssueLetter
+    | SendLetter
+    | RecordLetterReceipt,
     Field(discriminator="action"),
 ]
 

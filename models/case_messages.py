@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from models.debt import Debt
 from models.identifiers import looks_like_nir
+from models.letter import LetterRecord
 from models.local_time import LocalDateTime
 from models.types import (
     ActorType,
@@ -161,3 +162,4 @@ class CaseChange(BaseModel):
     tasks_updated: list[TaskUpdate] = Field(default_factory=list)
     ledger: list[LedgerLine] = Field(default_factory=list)
     debts: list[Debt] = Field(default_factory=list, description="the case's debts, all")
+    letters: list[LetterRecord] = Field(default_factory=list, description="letters issued")

@@ -16,6 +16,7 @@ from models.balances import Balance, by_debt, measure, total
 from models.case_actions import FollowUp, GrievanceLine, InvestigationKind, MeasureKind
 from models.case_messages import LedgerLine, TargetRef
 from models.debt import Debt, InstalmentPlan
+from models.letter import LetterState
 from models.policy_snapshot import PolicySnapshot
 from models.types import LedgerKind, Money, Qualification, Stage
 
@@ -136,6 +137,7 @@ class CaseState(BaseModel):
         default_factory=list, description="every entry posted, as Postgres holds them"
     )
     plan: InstalmentPlan | None = None
+    letters: dict[str, LetterState] = Field(default_factory=dict)
     close_outcome: str | None = None
 
     @property

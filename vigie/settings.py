@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     temporal_ui_port: int = 8233
     api_port: int = 8000
     api_host: str = "127.0.0.1"
+    # who writes the procedure letters (vigie/letters)
+    fund_name: str = "Caisse primaire d'assurance maladie de démonstration"
+    fund_address: str = "1 rue de la Santé, 75013 Paris"
+    fund_cra_address: str = (
+        "Commission de recours amiable, Caisse primaire d'assurance maladie de démonstration, "
+        "1 rue de la Santé, 75013 Paris"
+    )
+    fund_court: str = (
+        "Tribunal judiciaire de Paris, pôle social, parvis du Tribunal de Paris, 75017 Paris"
+    )
+    fund_signatory: str = "Le directeur de la caisse"
     pseudonym_key: str = Field(
         default="vigie-dev-only-key",
         description="HMAC key used to pseudonymise personal identifiers in detection outputs.",

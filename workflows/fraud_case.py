@@ -15,6 +15,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
+from workflows.letter_updates import LetterUpdates
 from workflows.recovery_updates import RecoveryUpdates
 
 with workflow.unsafe.imports_passed_through():
@@ -65,7 +66,7 @@ def refusal(exc: InvalidAction) -> ApplicationError:
 
 
 @workflow.defn
-class FraudCaseWorkflow(RecoveryUpdates):
+class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates):
     @workflow.init
     def __init__(self, inp: CaseRunInput) -> None:
         self.case: CaseState | None = inp.state

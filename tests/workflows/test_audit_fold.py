@@ -32,7 +32,7 @@ async def test_folding_the_audit_rows_gives_the_state_the_workflow_query_returns
     await case.do("conclude_investigation")
     await case.do("decide_follow_ups", follow_ups=["warning", "financial_penalty"])
     await case.do("record_procedure_event", track="financial_penalty", event="grievances_notified")
-    await case.sleep(days=31)
+    await case.sleep_past("observations")
 
     rows = [(a.seq, a.at, a.action, a.details) for a in case.audit_rows()]
     folded = fold(rows, case.case_id, read_snapshot(engine))

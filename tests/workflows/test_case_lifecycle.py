@@ -137,7 +137,7 @@ async def test_a_silent_commission_counts_as_an_opinion_given(case: CaseDriver) 
         event="director_decision",
         outcome="refer_to_commission",
     )
-    state = await case.sleep(days=32)
+    state = await case.sleep_past("commission")
     assert state.tracks["financial_penalty"].step == "final_decision"
     assert "commission silent" in state.timeline[-1].summary
     assert any(a.action == "deadline_expired" for a in case.audit_rows())

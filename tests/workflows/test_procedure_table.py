@@ -19,6 +19,7 @@ import pytest
 from models.case_actions import ACTION_TYPES, ActionBase, GrievanceLine
 from models.case_messages import OpenCaseInput, TargetRef
 from models.case_state import RULES_VERSION, CaseState, TrackStatus
+from models.letter import content_hash
 from models.types import ActorType, Stage
 from vigie.policy.loader import snapshot_from_file
 from workflows.procedure import InvalidAction, decide, open_case
@@ -31,6 +32,20 @@ TODAY = date(2026, 3, 2)  # NOW's day in Paris
 #: the role the workflow read from the registry for these actions
 ROLE = "manager"
 POLICY = snapshot_from_file()
+
+
+def sample_letter(kind: str = "grievances", letter_id: str = "L-1") -> dict[str, Any]:
+    html = f"<p>lettre {kind}</p>"
+    return {
+        "id": letter_id,
+        "kind": kind,
+        "content_hash": content_hash(html),
+        "html": html,
+        "template_version": "test",
+        "policy_version": "4",
+        "mentions": {"objet": kind},
+    }
+
 
 SAMPLES: dict[str, dict[str, Any]] = {
     "assign": {"assignee": "bob"},
@@ -65,6 +80,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "record_opposition_judgment": {"decision": "rejected"},
     "write_off": {"debt": "debt-1", "write_off_reason": "insolvency", "reason": "insolvent"},
     "reverse_entry": {"entry": "9.0", "reason": "the cheque bounced"},
+    "issue_letter": {"letter": sample_letter()},
+    "send_letter": {"letter_id": "L-1", "sent_on": TODAY},
+    "record_letter_receipt": {"letter_id": "L-1", "received_on": TODAY},
 }
 
 
@@ -285,6 +303,39 @@ def recovery_step_is(track_step: str) -> Callable[[CaseState], bool]:
     return lambda out: out.tracks["recovery"].step == track_step
 
 
+def letter_action(stage: Stage, action: str) -> Ready:
+    """Issue, send, then receive a letter due in ``stage``; the receipt of the notification
+    of grievances opens the observations period."""
+    kind = "grievances" if stage is Stage.FOLLOW_UPS else "warning"
+    s = state_in(stage)
+    if action == "issue_letter":
+        return Ready(
+            s, {"letter": sample_letter(kind)}, lambda out: out.letters["L-1"].kind == kind
+        )
+    s = step(s, "issue_letter", letter=sample_letter(kind))
+    if action == "send_letter":
+        return Ready(
+            s,
+            SAMPLES[action],
+            lambda out: (
+                out.letters["L-1"].sent_on == TODAY
+                and [d.kind for d in out.deadlines if d.policy_key == "letter.presumed_receipt"]
+                == ["letter_receipt"]
+            ),
+        )
+    s = step(s, "send_letter", **SAMPLES["send_letter"])
+    return Ready(
+        s,
+        SAMPLES[action],
+        lambda out: (
+            out.letters["L-1"].received_on == TODAY
+            and not any(d.kind == "letter_receipt" for d in out.deadlines)
+            and (kind != "grievances" or out.tracks["financial_penalty"].step == "observations")
+        ),
+        lands_in=stage,
+    )
+
+
 def recovery_action(stage: Stage, action: str) -> Ready:
     """Every recovery action from the recovery step in which it is possible."""
     if action == "notify_debts":
@@ -471,6 +522,12 @@ SETUPS: dict[tuple[Stage, str], Callable[[], Ready]] = {
         lands_in=Stage.RECOVERY,
     ),
     (Stage.RECOVERY, "close"): lambda: close_without_open_tracks(Stage.RECOVERY),
+    # letters: a notification of grievances in follow-ups, a warning in recovery
+    **{
+        (stage, action): (lambda stage=stage, action=action: letter_action(stage, action))
+        for stage in (Stage.FOLLOW_UPS, Stage.RECOVERY)
+        for action in ("issue_letter", "send_letter", "record_letter_receipt")
+    },
     # recovery actions, beside the sanction tracks or alone
     **{
         (stage, action): (lambda stage=stage, action=action: recovery_action(stage, action))

@@ -38,7 +38,7 @@ from models.case_state import (
 )
 from models.policy_snapshot import PolicyMissingError, PolicySnapshot
 from models.types import LedgerKind, Stage, TaskStatus
-from workflows.procedure import recovery, tracks
+from workflows.procedure import letters, recovery, tracks
 from workflows.procedure.errors import InvalidAction
 from workflows.procedure.money import establish_overpayment, post, uses_debts
 from workflows.procedure.outcome import Outcome
@@ -380,6 +380,7 @@ RULES: dict[str, Callable[[Outcome, Any, datetime], str]] = {
     "record_procedure_event": _record_procedure_event,
     "close": _close,
     **recovery.RULES,
+    **letters.RULES,
 }
 
 __all__ = ["SYSTEM", "already_applied", "decide", "open_case", "refuse_claimed_role"]

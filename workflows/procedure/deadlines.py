@@ -8,7 +8,7 @@ from datetime import datetime
 from models.case_messages import TaskUpdate
 from models.case_state import CaseState, Deadline
 from models.types import Stage, TaskStatus
-from workflows.procedure import recovery, tracks
+from workflows.procedure import letters, recovery, tracks
 from workflows.procedure.errors import InvalidAction
 from workflows.procedure.outcome import Outcome
 from workflows.procedure.steps import SYSTEM, add_task, begin, escalation_target, finish
@@ -88,6 +88,7 @@ def _msap_end(out: Outcome, d: Deadline, now: datetime) -> str:
 
 EXPIRY: dict[str, Callable[[Outcome, Deadline, datetime], str]] = {
     **recovery.EXPIRY,
+    **letters.EXPIRY,
     "triage": _triage,
     "action": _investigation_action,
     "observations": _observations,

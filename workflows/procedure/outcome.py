@@ -14,6 +14,7 @@ from models.case_messages import (
     TaskUpdate,
 )
 from models.case_state import CaseState
+from models.letter import LetterRecord
 from models.types import Stage
 
 
@@ -34,6 +35,7 @@ class Outcome:
     tasks_updated: list[TaskUpdate] = field(default_factory=list)
     ledger: list[LedgerLine] = field(default_factory=list)
     opening: OpenCaseInput | None = None
+    letters: list[LetterRecord] = field(default_factory=list)
 
     def to_change(self) -> CaseChange:
         s = self.state
@@ -55,6 +57,7 @@ class Outcome:
             tasks_updated=self.tasks_updated,
             ledger=self.ledger,
             debts=list(s.debts.values()),
+            letters=self.letters,
         )
 
 

@@ -49,6 +49,10 @@ ALLOWED: dict[str, frozenset[Stage]] = {
     "record_opposition_judgment": frozenset({U, R}),
     "write_off": frozenset({U, R}),
     "reverse_entry": frozenset({U, R}),
+    # letters (workflows/procedure/letters.py): each kind says when it is due
+    "issue_letter": frozenset({U, R}),
+    "send_letter": frozenset({U, R}),
+    "record_letter_receipt": frozenset({U, R}),
 }
 
 #: (stage, action) -> the stage it leads to. Actions absent here keep the stage, except
