@@ -56,6 +56,7 @@ class LetterRecord(BaseModel):
 
     id: str
     kind: LetterKind
+    issued_on: date = PydanticField(description="the day it is dated and signed")
     content_hash: str
     html: str
     template_version: str
@@ -66,10 +67,11 @@ class LetterRecord(BaseModel):
 class LetterBase(SQLModel):
     case_id: str = Field(max_length=140, index=True)
     kind: LetterKind = enum_column(LetterKind)
+    issued_on: date = Field(description="the day it is dated and signed")
     content_hash: str = Field(max_length=64)
     template_version: str = Field(max_length=40)
     policy_version: str = Field(max_length=80)
-    issued_at: datetime = timestamp_column()
+    issued_at: datetime = timestamp_column()  # when the issue was recorded
     issued_by: str = Field(max_length=60)
 
 

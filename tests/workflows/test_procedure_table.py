@@ -39,6 +39,7 @@ def sample_letter(kind: str = "grievances", letter_id: str = "L-1") -> dict[str,
     return {
         "id": letter_id,
         "kind": kind,
+        "issued_on": TODAY,
         "content_hash": content_hash(html),
         "html": html,
         "template_version": "test",

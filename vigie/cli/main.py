@@ -16,6 +16,7 @@ from vigie.cli import (
     deadline,
     detect,
     detect_run,  # noqa: F401  (adds `run` to the detect app)
+    letters,
     payments,
     report,
     services,
@@ -41,6 +42,8 @@ app.add_typer(users.users_app, name="users")
 app.command("tasks")(tasks.tasks_command)
 app.command("deadline")(deadline.deadline_command)
 app.add_typer(payments.payments_app, name="payments")
+app.add_typer(letters.letters_app, name="letters")
+app.add_typer(letters.letter_app, name="letter")
 app.add_typer(report.report_app, name="report")
 app.add_typer(claims.claims_app, name="claims")
 app.add_typer(detect.app, name="detect")  # detect_run adds `run` to it

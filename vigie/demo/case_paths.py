@@ -19,16 +19,18 @@ from models.case_messages import OpenCaseInput, TargetRef, case_workflow_id
 from models.types import ActorType, utcnow
 from vigie.api.security import set_password
 from vigie.cli.output import format_amount
+from vigie.demo.letter_steps import letter_step
 from vigie.demo.recovery_paths import (
     RECOVERY_ALERTS,
     fraud_recovery,
+    grievances_letter,
     insured_scripts,
     today,
     transport_recovery,
 )
 from vigie.runtime.stack import Stack
 from vigie.services.case_commands import act, current_state, open_case
-from vigie.services.errors import ConflictError, InvalidActionError
+from vigie.services.errors import ConflictError, InvalidActionError, VigieError
 from vigie.services.users import Role, upsert_user
 
 log = logging.getLogger(__name__)
@@ -122,7 +124,7 @@ SCRIPTS: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("record_grievance", _grievance("fraud", "21400.00", "14850.50")),
         ("conclude_investigation", {}),
         ("decide_follow_ups", {"follow_ups": ["financial_penalty", "criminal_complaint"]}),
-        ("record_procedure_event", {"track": "financial_penalty", "event": "grievances_notified"}),
+        # the notification of grievances goes by letter: all_scripts inserts it, dated
         ("record_procedure_event", {"track": "criminal_complaint", "event": "complaint_filed"}),
         ("close", {"reason": "demo: refused, tracks are still open"}),
     ],
@@ -154,6 +156,7 @@ def all_scripts() -> dict[int, list[tuple[str, dict[str, Any]]]]:
     """The fixed paths, and the recovery paths dated from today (entered late)."""
     day = today()
     scripts = {index: list(steps) for index, steps in SCRIPTS.items()}
+    scripts[0][6:6] = [grievances_letter(day)]  # after the follow-ups are decided
     scripts[0][-1:-1] = fraud_recovery(day)  # before the refused close
     scripts[1] += transport_recovery(day)
     first = len(DEMO_ALERTS) - len(RECOVERY_ALERTS)
@@ -209,6 +212,17 @@ async def drive(
     done_earlier = refused_again = 0
     for step, (action, fields) in enumerate(script, start=1):
         fields = {"actor": SCRIPT_ACTORS.get(index, "enqueteur"), **fields}
+        if action == "letter":
+            try:
+                said = await letter_step(stack, case_id, before, fields, fields["actor"])
+            except VigieError as exc:  # a refused action, or a mandatory mention missing
+                console.print(f"  {case_id} letter: [yellow]refused[/] {escape(str(exc))}")
+                continue
+            if said is None:
+                done_earlier += 1
+            for line in said or []:
+                console.print(f"  {case_id} letter: {escape(line)}")
+            continue
         cmd = ACTION_TYPES[action](request_id=f"demo-{case_id}-{step}", **fields)
         if cmd.request_id in before.applied_requests:
             done_earlier += 1  # a re-run: applied by an earlier run, not reprinted as new

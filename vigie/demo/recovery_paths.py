@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from models.case_messages import OpenCaseInput, TargetRef
+from models.letter import LetterKind as K
 from models.local_time import PARIS
 from models.policy_snapshot import add_months
 from models.types import ActorType
+from vigie.demo.letter_steps import letter
 
 Step = tuple[str, dict[str, Any]]
 
@@ -73,26 +75,68 @@ def _to_recovery(grievance: Step) -> list[Step]:
 
 
 def transport_recovery(day: date) -> list[Step]:
-    """After the warning: notified 5 months ago, formal notice, a part paid, contrainte, and
-    the balance offset against the firm's next payments (4,210.00 EUR due)."""
+    """After the warning (a letter, never acknowledged: presumed received): the notification
+    to pay received 5 months ago, the formal notice, a part paid, the contrainte, and the
+    balance offset against the firm's next payments (4,210.00 EUR due). Letters all."""
     ago = lambda n: (day - timedelta(days=n)).isoformat()  # noqa: E731
+    on = lambda n: day - timedelta(days=n)  # noqa: E731
     return [
-        ("notify_debts", {"received_on": ago(150)}),
-        ("issue_formal_notice", {"received_on": ago(80)}),
+        letter(K.WARNING, issued=on(165), sent=on(164)),
+        letter(K.PAYMENT_NOTICE, issued=on(155), sent=on(153), received=on(150)),
+        letter(K.FORMAL_NOTICE, issued=on(84), sent=on(83), received=on(80)),
         ("record_payment", {"amount": "1500.00", "paid_on": ago(70), "reference": "VIR-7731"}),
-        ("issue_contrainte", {"received_on": ago(40)}),
+        letter(K.CONTRAINTE, issued=on(44), sent=on(43), received=on(40)),
         ("record_payment", {"amount": "2710.00", "paid_on": ago(10), "method": "offset"}),
         ("close", {"reason": "recovered: part paid after the formal notice, balance offset"}),
     ]
 
 
+def grievances_letter(day: date) -> Step:
+    """The nurse's notification of grievances, received 100 days ago: her month for
+    observations ran out long ago."""
+    return letter(
+        K.GRIEVANCES,
+        issued=day - timedelta(days=104),
+        sent=day - timedelta(days=103),
+        received=day - timedelta(days=100),
+    )
+
+
 def fraud_recovery(day: date) -> list[Step]:
     """The nurse's fraud debt (36,250.50 EUR) notified two months ago; a first transfer of
-    12,000.00 EUR came in three weeks ago. The sanction tracks stay open meanwhile."""
+    12,000.00 EUR came in three weeks ago. The penalty procedure runs meanwhile: commission,
+    the national director's opinion (fraud), then the director's decision, notified by letter."""
     ago = lambda n: (day - timedelta(days=n)).isoformat()  # noqa: E731
+    penalty = "financial_penalty"
     return [
-        ("notify_debts", {"received_on": ago(60)}),
+        letter(
+            K.PAYMENT_NOTICE,
+            issued=day - timedelta(days=64),
+            sent=day - timedelta(days=63),
+            received=day - timedelta(days=60),
+        ),
         ("record_payment", {"amount": "12000.00", "paid_on": ago(20), "reference": "VIR-9120"}),
+        (
+            "record_procedure_event",
+            {"track": penalty, "event": "director_decision", "outcome": "refer_to_commission"},
+        ),
+        ("record_procedure_event", {"track": penalty, "event": "commission_opinion"}),
+        (
+            "record_procedure_event",
+            {"track": penalty, "event": "director_decision", "outcome": "request_national_opinion"},
+        ),
+        ("record_procedure_event", {"track": penalty, "event": "national_opinion"}),
+        (
+            "record_procedure_event",
+            {
+                "track": penalty,
+                "event": "director_decision",
+                "outcome": "penalty",
+                "amount": "18000.00",
+                "actor": "manager",
+            },
+        ),
+        letter(K.DIRECTOR_DECISION, issued=day),
     ]
 
 
@@ -110,6 +154,7 @@ def insured_scripts(day: date) -> list[list[Step]]:
         ("record_payment", {"amount": "400.00", "paid_on": before(first_due)}),
         ("record_payment", {"amount": "400.00", "paid_on": before(second_due)}),
         ("grant_instalment_plan", plan),
+        letter(K.INSTALMENT_PLAN, issued=date.fromisoformat(granted)),
         ("record_payment", {"amount": "400.00", "paid_on": day.isoformat()}),
         ("close", {"reason": "instalment plan honoured"}),
     ]

@@ -66,6 +66,17 @@ def _notified_on(state: CaseState) -> date | None:
     return max(days) if days else None
 
 
+def _formal_notice_received(state: CaseState) -> date | None:
+    """When the formal notice letter was received (a formal notice recorded without its
+    letter gives no date: the contrainte cannot cite it)."""
+    days = [
+        x.received_on
+        for x in state.letters.values()
+        if x.kind is LetterKind.FORMAL_NOTICE and x.received_on
+    ]
+    return max(days) if days else None
+
+
 def _appeal(state: CaseState, fund: Fund, on: date) -> str:
     months = period_fr(state, "deadline.cra_silence", on)
     return (
@@ -147,11 +158,9 @@ def compose(kind: LetterKind, state: CaseState, fund: Fund, on: date) -> dict[st
             "adresse_cra": fund.cra_address,
         }
     elif kind is LetterKind.CONTRAINTE:
-        notice = next(
-            (e.at for e in reversed(state.timeline) if e.action == "issue_formal_notice"), None
-        )
+        notice = _formal_notice_received(state)
         m |= {
-            "mise_en_demeure": f"mise en demeure du {day(notice)} restée sans effet"
+            "mise_en_demeure": f"mise en demeure reçue le {day(notice)}, restée sans effet"
             if notice
             else "",
             "montant": money(_outstanding(state)),

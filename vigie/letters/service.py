@@ -44,24 +44,23 @@ def new_letter_id(on: date) -> str:
 async def issue(
     client: Client, case_id: str, kind: LetterKind, actor: str, fund: Fund, on: date
 ) -> LetterRecord:
-    """Compose, check and render a ``kind`` letter for the case; record its issue."""
+    """Compose, check and render a ``kind`` letter for the case, dated ``on`` (today, or
+    the day it was signed when entered late); record its issue."""
     state = await current_state(client, case_id)
     mentions = compose(kind, state, fund, on)
     html = render_html(kind, mentions)  # refuses a letter missing a mandatory mention
     record = LetterRecord(
         id=new_letter_id(on),
         kind=kind,
+        issued_on=on,
         content_hash=content_hash(html),
         html=html,
         template_version=template_version(kind),
         policy_version=str(state.policy.version),
         mentions=mentions,
     )
-    await act(
-        client,
-        case_id,
-        IssueLetter(request_id=f"letter:{record.id}", actor=actor, letter=record),
-    )
+    cmd = IssueLetter(request_id=f"letter:{record.id}", actor=actor, letter=record)
+    await act(client, case_id, cmd)
     return record
 
 

@@ -3,13 +3,15 @@
 The receipt of a letter is what starts its deadline (observations, payment, formal notice,
 opposition): recording it applies the same rule as the matching procedure event, dated on
 the receipt. When no acknowledgement comes back, the letter is presumed received the
-policy's ``letter.presumed_receipt`` days after it was posted (a deadline armed at sending).
+policy's ``letter.presumed_receipt`` days after it was posted; the presumption is applied by
+a deadline armed at sending, ``letter.receipt_wait`` after that day (or after the day the
+sending was recorded, for a letter entered late), so a receipt entered late still counts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from models.case_actions import FollowUp, ProcedureEventKind, RecordProcedureEvent
@@ -26,6 +28,7 @@ from workflows.procedure.steps import SYSTEM, add_deadline, clear_deadlines
 
 PENALTY = FollowUp.FINANCIAL_PENALTY.value
 PRESUMED_RECEIPT = "letter.presumed_receipt"
+RECEIPT_WAIT = "letter.receipt_wait"
 
 
 # --- when a letter may be issued ---------------------------------------------------------
@@ -92,11 +95,9 @@ def issue_letter(out: Outcome, cmd: Any, now: datetime) -> str:
     if content_hash(record.html) != record.content_hash:
         raise InvalidAction("letter_altered", f"letter {record.id}: its content hash differs")
     require_due(out, record.kind)
+    issued_on = recovery.happened_on(record.issued_on, now, "issued_on")
     out.state.letters[record.id] = LetterState(
-        id=record.id,
-        kind=record.kind,
-        content_hash=record.content_hash,
-        issued_on=recovery.today(now),
+        id=record.id, kind=record.kind, content_hash=record.content_hash, issued_on=issued_on
     )
     out.letters.append(record)
     return f"{record.kind.value} letter {record.id} issued ({record.content_hash[:12]})"
@@ -115,17 +116,30 @@ def send_letter(out: Outcome, cmd: Any, now: datetime) -> str:
             "sent_before_issued", f"sent_on {day} is before the letter's issue ({letter.issued_on})"
         )
     letter.sent_on = day
-    presumed = recovery.legal_end(out, PRESUMED_RECEIPT, day)
+    presumed = presumed_receipt(out, letter)
+    # the acknowledgement card takes days to come back and be recorded: the presumption is
+    # applied only once the policy's wait has passed since the later of that day and today
+    wait = recovery.period(out, RECEIPT_WAIT, day)
+    check_on = max(presumed, recovery.today(now))
     letter.deadline = add_deadline(
         out,
         kind="letter_receipt",
-        due_at=presumed,
-        title=f"Acknowledgement of receipt of letter {letter.id} "
-        f"({recovery.period(out, PRESUMED_RECEIPT, day)} after posting)",
-        policy_key=PRESUMED_RECEIPT,
+        due_at=recovery.legal_end(out, RECEIPT_WAIT, check_on),
+        title=f"Acknowledgement of receipt of letter {letter.id}: without it by then, "
+        f"received on {presumed} is presumed",
+        policy_key=RECEIPT_WAIT,
     ).key
-    by = presumed.astimezone(PARIS).date()
-    return f"letter {letter.id} sent on {day}; presumed received by {by} without a receipt"
+    return (
+        f"letter {letter.id} sent on {day}; without a receipt within {wait}, "
+        f"presumed received on {presumed}"
+    )
+
+
+def presumed_receipt(out: Outcome, letter: LetterState) -> date:
+    """The day a letter sent without an acknowledgement coming back counts as received."""
+    if letter.sent_on is None:
+        raise InvalidAction("letter_not_sent", f"letter {letter.id} was not sent")
+    return recovery.legal_end(out, PRESUMED_RECEIPT, letter.sent_on).astimezone(PARIS).date()
 
 
 def record_letter_receipt(out: Outcome, cmd: Any, now: datetime) -> str:
@@ -152,7 +166,7 @@ def record_letter_receipt(out: Outcome, cmd: Any, now: datetime) -> str:
 def on_presumed_receipt(out: Outcome, d: Deadline, now: datetime) -> str:
     """No acknowledgement came back: the letter counts as received on the presumed day."""
     letter = next(x for x in out.state.letters.values() if x.deadline == d.key)
-    day = d.due_at.astimezone(PARIS).date()
+    day = presumed_receipt(out, letter)
     letter.received_on, letter.receipt_presumed, letter.deadline = day, True, None
     out.details["letter_id"] = letter.id
     try:

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column('case_id', sa.String(length=140), nullable=False),
         sa.Column('seq', sa.Integer(), nullable=False),
         sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('issued_on', sa.Date(), nullable=False),
         sa.Column('content_hash', sa.String(length=64), nullable=False),
         sa.Column('template_version', sa.String(length=40), nullable=False),
         sa.Column('policy_version', sa.String(length=80), nullable=False),
