@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SERVE ?= 1
 
-.PHONY: demo test lint bench up clean-home chromium
+.PHONY: demo test lint bench up clean-home chromium pdf-libs
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) pdf-libs
 	$(BIN)/vigie demo --serve $(SERVE)
 
 up: $(STAMP)
@@ -30,7 +30,18 @@ chromium:
 	    echo "the browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
-test: $(STAMP) chromium
+# letters are rendered to PDF by WeasyPrint, which needs Debian's Pango (installed when missing)
+pdf-libs:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's Pango for the PDF letters"; \
+	    apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0; }; \
+	  else \
+	    echo "the PDF letters need Debian's Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; \
+	  fi; }
+
+test: $(STAMP) chromium pdf-libs
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -320,7 +320,7 @@ def letter_action(stage: Stage, action: str) -> Ready:
             SAMPLES[action],
             lambda out: (
                 out.letters["L-1"].sent_on == TODAY
-                and [d.kind for d in out.deadlines if d.policy_key == "letter.presumed_receipt"]
+                and [d.kind for d in out.deadlines if d.policy_key == "letter.receipt_wait"]
                 == ["letter_receipt"]
             ),
         )

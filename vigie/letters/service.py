@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -20,7 +20,6 @@ from temporalio.client import Client
 from models import AuditEntry, Letter
 from models.letter import LetterKind, LetterPublic, LetterRecord, content_hash
 from models.letter_actions import IssueLetter, RecordLetterReceipt, SendLetter
-from models.local_time import PARIS
 from vigie.letters.compose import compose
 from vigie.letters.fund import Fund
 from vigie.letters.render import render_html, render_pdf, template_version
@@ -121,14 +120,9 @@ def _deliveries(session: Session, case_ids: set[str]) -> dict[str, Delivery]:
             )
         elif details.get("kind") == "letter_receipt" and "letter_id" in details:
             delivery = out.setdefault(details["letter_id"], Delivery())
-            due = details["due_at"]
-            delivery.received_on = _paris_day(due)
+            delivery.received_on = date.fromisoformat(details["received_on"])
             delivery.presumed = True
     return out
-
-
-def _paris_day(moment: str) -> date:
-    return datetime.fromisoformat(moment).astimezone(PARIS).date()
 
 
 def list_letters(

@@ -168,7 +168,7 @@ def on_presumed_receipt(out: Outcome, d: Deadline, now: datetime) -> str:
     letter = next(x for x in out.state.letters.values() if x.deadline == d.key)
     day = presumed_receipt(out, letter)
     letter.received_on, letter.receipt_presumed, letter.deadline = day, True, None
-    out.details["letter_id"] = letter.id
+    out.details |= {"letter_id": letter.id, "received_on": day.isoformat()}
     try:
         effect = apply_receipt(out, letter, now, SYSTEM, None)
     except InvalidAction as exc:  # the procedure moved on meanwhile (entered by hand)
