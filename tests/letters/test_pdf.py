@@ -16,6 +16,7 @@ from models.letter import LetterKind
 from tests.letters.cases import issued
 from vigie.letters.mentions import required
 from vigie.letters.render import HERE, render_pdf
+from vigie.letters.typography import french_text
 
 FONTS = HERE / "fonts"
 
@@ -36,7 +37,7 @@ def test_the_pdf_of_each_kind_holds_every_mandatory_mention(kind: LetterKind) ->
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf)
     for mention in required(kind):
-        value = words(letter.mentions[mention.key])
+        value = words(french_text(letter.mentions[mention.key]))  # as typeset
         assert value in text, f"{mention.key} ({mention.label}) not found in the PDF"
 
 

@@ -20,6 +20,7 @@ from vigie.letters.typography import NBSP, NNBSP, french_html, french_text
         ("«indu»", f"«{NBSP}indu{NBSP}»"),
         ('dit "indu"', f"dit «{NBSP}indu{NBSP}»"),
         ("à 10:30", "à 10:30"),  # a time is not a colon of punctuation
+        ("l'indu", "l\u2019indu"),
     ],
 )
 def test_french_spacing(typed: str, printed: str) -> None:
@@ -29,7 +30,7 @@ def test_french_spacing(typed: str, printed: str) -> None:
 def test_tags_styles_and_character_references_are_left_alone() -> None:
     html = '<p style="margin:0">l&#39;objet : A &amp; B</p><style>p { margin: 0; }</style>'
     assert french_html(html) == (
-        f'<p style="margin:0">l\'objet{NBSP}: A &amp; B</p><style>p {{ margin: 0; }}</style>'
+        f'<p style="margin:0">l\u2019objet{NBSP}: A &amp; B</p><style>p {{ margin: 0; }}</style>'
     )
 
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from models.case_actions import ACTION_TYPES, ActionBase
 from models.case_state import CaseState
+from models.letter_actions import IssueLetter
 from models.local_time import show
 from vigie.cli.cases import case_app, fail
 from vigie.cli.connections import database, temporal_client
@@ -60,6 +61,13 @@ def build_action(action: str, request_id: str, actor: str, fields: dict[str, Any
     if cls is None:
         raise InvalidInputError(
             "ACTION", action, f"unknown action; one of: {', '.join(ACTION_TYPES)}"
+        )
+    if cls is IssueLetter:
+        raise InvalidInputError(
+            "ACTION",
+            action,
+            "a letter is composed from the case and checked, not typed: "
+            "vigie letters issue CASE KIND",
         )
     try:
         return cls(request_id=request_id, actor=actor, **fields)

@@ -107,9 +107,9 @@ DEMO_ALERTS = [
 def _grievance(qualification: str, *amounts: str) -> dict[str, Any]:
     return {
         "qualification": qualification,
-        "description": "acts billed but not performed (patient survey)",
+        "description": "actes facturés non réalisés (enquête auprès des patients)",
         "lines": [
-            {"description": f"period {i}", "amount": a, "paid_on": f"2025-0{i}-15"}
+            {"description": f"période {i}", "amount": a, "paid_on": f"2025-0{i}-15"}
             for i, a in enumerate(amounts, start=1)
         ],
     }

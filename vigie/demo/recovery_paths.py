@@ -58,8 +58,8 @@ def _grievance(amount: str, paid_on: str, qualification: str = "fault") -> Step:
         "record_grievance",
         {
             "qualification": qualification,
-            "description": "benefits paid while the conditions were not met",
-            "lines": [{"description": "benefits", "amount": amount, "paid_on": paid_on}],
+            "description": "prestations versées alors que les conditions n'étaient pas remplies",
+            "lines": [{"description": "prestations", "amount": amount, "paid_on": paid_on}],
         },
     )
 

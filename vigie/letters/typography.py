@@ -14,6 +14,7 @@ RULES = (
     (re.compile(r"«[ \u00a0\u202f]*"), "«" + NBSP),
     (re.compile(r"[ \u00a0\u202f]*»"), NBSP + "»"),
     (re.compile(r"\"([^\"<>]*)\""), "«" + NBSP + r"\1" + NBSP + "»"),
+    (re.compile(r"(?<=\w)'(?=\w)"), "\u2019"),  # the typographic apostrophe
 )
 
 

@@ -33,6 +33,7 @@ EXAMPLES: dict[str, str] = {
     "entry": "14.0",
     "debt": "debt-1",
     "reference": "VIR-2026-0042",
+    "letter_id": "L20261123-1a2b3c4d",
 }
 
 
