@@ -24,7 +24,9 @@ from vigie.letters.compose import compose
 from vigie.letters.fund import Fund
 from vigie.letters.render import render_html, render_pdf, template_version
 from vigie.services.case_commands import act, current_state
-from vigie.services.errors import NotFoundError, VigieError
+from vigie.services.errors import InvalidActionError, NotFoundError, VigieError
+from workflows.procedure.errors import InvalidAction
+from workflows.procedure.letters import require_due
 
 LETTER_ACTIONS = ("send_letter", "record_letter_receipt")
 
@@ -46,6 +48,10 @@ async def issue(
     """Compose, check and render a ``kind`` letter for the case, dated ``on`` (today, or
     the day it was signed when entered late); record its issue."""
     state = await current_state(client, case_id)
+    try:
+        require_due(state, kind)  # not at its step: say so before checking its mentions
+    except InvalidAction as exc:
+        raise InvalidActionError(exc.rule, exc.message) from None
     mentions = compose(kind, state, fund, on)
     html = render_html(kind, mentions)  # refuses a letter missing a mandatory mention
     record = LetterRecord(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from models.case_actions import FollowUp, ProcedureEventKind, RecordProcedureEvent
-from models.case_state import RECOVERY, Deadline, TrackStatus
+from models.case_state import RECOVERY, CaseState, Deadline, TrackStatus
 from models.debt import PlanStatus
 from models.letter import LetterKind, LetterState, content_hash
 from models.letter_actions import IssueLetter, RecordLetterReceipt, SendLetter
@@ -32,8 +32,8 @@ RECEIPT_WAIT = "letter.receipt_wait"
 
 
 # --- when a letter may be issued ---------------------------------------------------------
-def _track_step(out: Outcome, name: str) -> str | None:
-    track = out.state.tracks.get(name)
+def _track_step(s: CaseState, name: str) -> str | None:
+    track = s.tracks.get(name)
     return track.step if track is not None and track.status is TrackStatus.OPEN else None
 
 
@@ -42,12 +42,11 @@ def _needs(condition: bool, kind: LetterKind, what: str) -> None:
         raise InvalidAction("letter_not_due", f"a {kind.value} letter needs {what}")
 
 
-def require_due(out: Outcome, kind: LetterKind) -> None:
+def require_due(s: CaseState, kind: LetterKind) -> None:
     """A letter is issued when the procedure calls for it, never ahead of its step."""
-    s = out.state
     if kind is LetterKind.GRIEVANCES:
         _needs(
-            _track_step(out, PENALTY) == "to_notify",
+            _track_step(s, PENALTY) == "to_notify",
             kind,
             "the penalty procedure waiting for its notification of grievances",
         )
@@ -58,11 +57,11 @@ def require_due(out: Outcome, kind: LetterKind) -> None:
         )
         _needs(warned, kind, "a warning decided (as a follow-up or by the director)")
     elif kind is LetterKind.PAYMENT_NOTICE:
-        _needs(_track_step(out, RECOVERY) == "to_notify", kind, "amounts due, not yet notified")
+        _needs(_track_step(s, RECOVERY) == "to_notify", kind, "amounts due, not yet notified")
     elif kind is LetterKind.FORMAL_NOTICE:
-        _needs(_track_step(out, RECOVERY) == "formal_notice_due", kind, "the formal notice due")
+        _needs(_track_step(s, RECOVERY) == "formal_notice_due", kind, "the formal notice due")
     elif kind is LetterKind.CONTRAINTE:
-        _needs(_track_step(out, RECOVERY) == "contrainte_due", kind, "the contrainte due")
+        _needs(_track_step(s, RECOVERY) == "contrainte_due", kind, "the contrainte due")
     elif kind is LetterKind.INSTALMENT_PLAN:
         _needs(
             s.plan is not None and s.plan.status is PlanStatus.ACTIVE,
@@ -94,7 +93,7 @@ def issue_letter(out: Outcome, cmd: Any, now: datetime) -> str:
         raise InvalidAction("letter_exists", f"letter {record.id} was already issued")
     if content_hash(record.html) != record.content_hash:
         raise InvalidAction("letter_altered", f"letter {record.id}: its content hash differs")
-    require_due(out, record.kind)
+    require_due(out.state, record.kind)
     issued_on = recovery.happened_on(record.issued_on, now, "issued_on")
     out.state.letters[record.id] = LetterState(
         id=record.id, kind=record.kind, content_hash=record.content_hash, issued_on=issued_on
