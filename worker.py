@@ -23,6 +23,7 @@ from temporalio.client import (
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
+from activities.case_blocked import CaseBlockedActivities
 from activities.case_projection import CaseProjectionActivities
 from activities.detection_run import DetectionActivities
 from activities.indicator_snapshots import IndicatorSnapshotActivities
@@ -88,8 +89,11 @@ def activities_for(engine: Engine, pseudonym_key: str) -> list[Any]:
     detection = DetectionActivities(engine, pseudonym_key)
     users = UserActivities(engine)
     indicators = IndicatorSnapshotActivities(engine, refresh_indicators)
+    blocked = CaseBlockedActivities(engine)
     return [
         projection.apply_case_change,
+        blocked.record_case_blocked,
+        blocked.record_case_unblocked,
         policy.load_policy,
         users.actor_profile,
         detection.plan_detection,

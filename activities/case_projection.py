@@ -11,6 +11,7 @@ import logging
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 from temporalio import activity
@@ -27,11 +28,14 @@ from models import (
     Target,
     Task,
 )
+from models.case_blocked import PROJECTION_CONFLICT, PROJECTION_REFUSED
 from models.case_messages import CaseChange, TaskUpdate
 from models.types import Stage, TaskStatus
 from vigie.runtime.db import transaction
 
 log = logging.getLogger(__name__)
+#: a change refused for its content is tried this many times, then blocks its case
+REFUSED_ATTEMPTS = 3
 
 
 class CaseProjectionActivities:
@@ -52,13 +56,30 @@ class CaseProjectionActivities:
                 f"{change.case_id}#{change.seq} is already recorded as {row.action} "
                 f"(request {row.request_id}); refusing {change.action} (request "
                 f"{change.request_id})",
-                type="ProjectionConflict",
+                type=PROJECTION_CONFLICT,
                 non_retryable=True,
             )
 
     @activity.defn(name="apply_case_change")
     def apply_case_change(self, change: CaseChange) -> bool:
-        """Apply ``change``; return False when it had already been applied."""
+        """Apply ``change``; return False when it had already been applied.
+
+        A change Postgres refuses for its content (a constraint violated, a value out of
+        range) is tried ``REFUSED_ATTEMPTS`` times, then refused for good: the case workflow
+        shows itself blocked instead of retrying forever. A lost connection is retried."""
+        try:
+            return self._apply(change)
+        except (IntegrityError, DataError) as exc:
+            attempt = activity.info().attempt
+            reason = f"Postgres refused change #{change.seq} ({change.action}): {exc.orig}"
+            if attempt >= REFUSED_ATTEMPTS:
+                raise ApplicationError(
+                    reason.strip(), type=PROJECTION_REFUSED, non_retryable=True
+                ) from None
+            log.warning("%s (attempt %d of %d)", reason, attempt, REFUSED_ATTEMPTS)
+            raise
+
+    def _apply(self, change: CaseChange) -> bool:
         with transaction(self.engine) as session:
             audit = (
                 insert(AuditEntry)

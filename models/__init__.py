@@ -7,6 +7,7 @@ from models.access import CaseAccess
 from models.api_token import ApiToken
 from models.audit import AuditEntry
 from models.case import Case, StageChange
+from models.case_blocked import CaseBlocked
 from models.claim import Claim, ClaimsImport
 from models.detection import Alert, DetectionRun, ProviderFeatures, ProviderScore
 from models.indicator_snapshot import IndicatorSnapshot
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "Case",
     "CaseAccess",
+    "CaseBlocked",
     "Claim",
     "ClaimsImport",
     "DebtRecord",

@@ -13,8 +13,9 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows.blocking import Blocking, CaseIsBlocked, blocked_refusal, blocking_reason
 from workflows.letter_updates import LetterUpdates
 from workflows.recovery_updates import RecoveryUpdates
 
@@ -66,7 +67,7 @@ def refusal(exc: InvalidAction) -> ApplicationError:
 
 
 @workflow.defn
-class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates):
+class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates, Blocking):
     @workflow.init
     def __init__(self, inp: CaseRunInput) -> None:
         self.case: CaseState | None = inp.state
@@ -74,6 +75,7 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates):
         self.runs = inp.runs
         self.lock = asyncio.Lock()
         self.wake = False
+        self.blocked = None
 
     @workflow.run
     async def run(self, inp: CaseRunInput) -> str:
@@ -91,7 +93,12 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates):
                     outcome = open_case(inp.opening, policy, case_id, opened_at, rules_version)
                 except InvalidAction as exc:
                     raise refusal(exc) from None  # fails this run cleanly: no case is opened
-                await self._commit(outcome)
+                while True:  # an opening Postgres refuses waits for an administrator
+                    try:
+                        await self._commit(outcome)
+                        break
+                    except CaseIsBlocked:
+                        await self._wait_unblocked()
         while not self.current.closed:
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
@@ -99,9 +106,12 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates):
                     CaseRunInput(state=self.current, options=self.options, runs=self.runs + 1)
                 )
             await self._sleep_until_next_deadline()
-            async with self.lock:
-                for due in catch_up(self.current, workflow.now()):
-                    await self._commit(due)
+            try:
+                async with self.lock:
+                    for due in catch_up(self.current, workflow.now()):
+                        await self._commit(due)
+            except CaseIsBlocked:
+                await self._wait_unblocked()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.current.close_reason or "closed"
 
@@ -158,13 +168,21 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates):
             pass
 
     async def _commit(self, outcome: Outcome) -> None:
-        """Persist the change, then take the new state: state and Postgres move together."""
-        await workflow.execute_activity(
-            "apply_case_change",
-            outcome.to_change(),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
-        )
+        """Persist the change, then take the new state: state and Postgres move together.
+        A change Postgres refuses for good blocks the case (``workflows.blocking``)."""
+        try:
+            await workflow.execute_activity(
+                "apply_case_change",
+                outcome.to_change(),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+        except ActivityError as exc:
+            reason = blocking_reason(exc)
+            if reason is None:
+                raise
+            await self._block(outcome, reason)
+            raise CaseIsBlocked from None
         self.case = outcome.state
         self.wake = True
 
@@ -175,6 +193,7 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates):
             refuse_claimed_role(cmd)
             if self.case is None:
                 return  # still opening: the handler waits, then judges the action
+            self._refuse_if_blocked()
             state = self.case
             if already_applied(state, cmd):
                 return  # a retry: accepted, applied once
@@ -190,13 +209,17 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates):
             try:
                 if already_applied(self.current, cmd):
                     return self.current
+                self._refuse_if_blocked()
                 role = await self._actor_role(cmd)
                 for due in catch_up(self.current, workflow.now()):
                     await self._commit(due)
                 outcome = decide(self.current, cmd, workflow.now(), role)
+                await self._commit(outcome)
             except InvalidAction as exc:
                 raise refusal(exc) from None
-            await self._commit(outcome)
+            except CaseIsBlocked:
+                assert self.blocked is not None
+                raise refusal(blocked_refusal(self.blocked)) from None
             return self.current
 
     async def _actor_role(self, cmd: ActionBase) -> str:

@@ -104,7 +104,12 @@ async def test_postgres_refuses_to_edit_or_delete_what_a_case_wrote_in_its_ledge
 
 @pytest.mark.parametrize(
     "statement",
-    ["TRUNCATE ledger_entry", "TRUNCATE audit_log CASCADE", "TRUNCATE audit_log, ledger_entry"],
+    [
+        "TRUNCATE ledger_entry",
+        "TRUNCATE audit_log CASCADE",
+        # the letters point at their audit rows too (migration 0012)
+        "TRUNCATE audit_log, ledger_entry, letter",
+    ],
 )
 async def test_postgres_refuses_to_truncate_the_ledger_or_the_audit_log(
     paid_case: CaseDriver, engine: Engine, statement: str

@@ -1,6 +1,8 @@
 """Every error leaves the API as ``{"code", "message", "details"}``, with its HTTP status:
-401 unauthenticated, 403 forbidden, 404 not found, 409 a procedure rule or a conflict
-(``code`` names the rule), 422 invalid input (the field named), 500 with no traceback."""
+401 unauthenticated, 403 forbidden, 404 not found, 409 a procedure rule refusing the action
+in the case's current state or a conflict (``code`` names the rule), 422 invalid input (the
+field named, or the procedure rule that refuses the request on its own), 500 with no
+traceback."""
 
 from __future__ import annotations
 
@@ -63,6 +65,46 @@ def _field(loc: Any) -> str:
     return ".".join(str(p) for p in loc[1:]) or str(loc[0])
 
 
+#: Procedure rules that judge the request alone: the same payload is refused on this case
+#: whatever its state (a missing reason, a date already past, a follow-up listed twice).
+#: Those answer 422, like any invalid input. Every other rule depends on the case's current
+#: state (its stage, the request ids it has applied, whether it is closed, its tracks,
+#: debts and letters) and answers 409 Conflict: of two conflicting actions sent at once, the
+#: one judged second sees the state the first left (``action_not_allowed_in_stage``,
+#: ``request_id_reused``, ``case_closed``...) and learns that the case moved, not that its
+#: request was malformed. A rule missing from this set answers 409, so a state rule added
+#: later can never be reported as bad input by omission.
+INPUT_RULES = frozenset(
+    {
+        "role_is_not_accepted",
+        "dismissal_needs_reason",
+        "close_needs_reason",
+        "merge_into_itself",
+        "merge_needs_same_target",
+        "due_date_in_the_past",
+        "grievance_needs_amount_lines",
+        "follow_ups_needed",
+        "follow_ups_repeated",
+        "decision_needs_outcome",
+        "penalty_needs_amount",
+        "plan_too_long",
+        "first_instalment_not_after_grant",
+        "cancellation_needs_reason",
+        "reduction_needs_amount",
+        "write_off_needs_reason",
+        "reversal_needs_reason",
+        "date_in_the_future",
+        "received_in_the_future",
+    }
+)
+
+
+def refusal_status(rule: str) -> int:
+    """422 for a rule in ``INPUT_RULES`` (the request itself), 409 for any other rule (the
+    case's current state)."""
+    return 422 if rule in INPUT_RULES else 409
+
+
 NUL = "\x00"
 
 
@@ -85,7 +127,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidActionError)
     async def invalid_action(_: Request, exc: InvalidActionError) -> JSONResponse:
-        return JSONResponse(body(exc.rule, exc.message), 409)
+        return JSONResponse(body(exc.rule, exc.message), refusal_status(exc.rule))
 
     @app.exception_handler(ConflictError)
     async def conflict(_: Request, exc: ConflictError) -> JSONResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -9,10 +11,11 @@ from rich.table import Table
 from models.case_state import CaseState
 from models.local_time import show
 from models.types import Stage
-from vigie.cli.connections import database
+from vigie.cli.connections import database, temporal_client
 from vigie.cli.identity import acting_user
 from vigie.cli.output import console, err_console, format_amount, shorten
 from vigie.cli.tasks import task_table
+from vigie.services.blocked import list_blocked, unblock
 from vigie.services.case_access import read_case
 from vigie.services.case_evidence import CaseEvidence, case_evidence
 from vigie.services.case_queries import list_cases
@@ -187,3 +190,44 @@ def show_command(case_id: str) -> None:
         render_state(*run())
     except VigieError as exc:
         raise fail(exc) from None
+
+
+@cases_app.command("blocked")
+def blocked_command(
+    all_: bool = typer.Option(False, "--all", help="include the cases unblocked since"),
+) -> None:
+    """Cases blocked by a change Postgres refused for good: the reason, since when."""
+    with database(get_settings()) as engine:
+        rows = list_blocked(engine, include_resolved=all_)
+    table = Table(title=f"{len(rows)} blocked case(s)")
+    for header in ("case", "since", "change", "reason", "unblocked"):
+        table.add_column(header, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r.case_id,
+            show(r.since),
+            f"#{r.seq} {r.action}",
+            escape(r.reason),
+            f"{show(r.resolved_at)} by {r.resolved_by}" if r.resolved_at else "-",
+        )
+    console.print(table)
+
+
+@case_app.command("unblock")
+def unblock_command(
+    case_id: str,
+    reason: str = typer.Option(..., "--reason", help="what was fixed"),
+) -> None:
+    """Try a blocked case's change again, once its cause is fixed (administrators only)."""
+    settings = get_settings()
+
+    async def run() -> str:
+        with database(settings) as engine:
+            actor = acting_user(engine)
+        return await unblock(await temporal_client(settings), case_id, actor, reason)
+
+    try:
+        said = asyncio.run(run())
+    except VigieError as exc:
+        raise fail(exc) from None
+    console.print(escape(said))
