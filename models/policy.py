@@ -21,7 +21,9 @@ class PolicyRecordBase(SQLModel):
 
 class PolicyRecord(PolicyRecordBase, table=True):
     __tablename__ = "policy_record"
-    __table_args__ = (UniqueConstraint("key", "effective_from", name="uq_policy_key_from"),)
+    __table_args__ = (
+        UniqueConstraint("version", "key", "effective_from", name="uq_policy_version_key_from"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(description="version of the policy data file that loaded the record")

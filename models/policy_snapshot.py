@@ -7,6 +7,8 @@ every deadline it computes is deterministic and traceable to a record and its so
 from __future__ import annotations
 
 import calendar
+import hashlib
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -42,6 +44,23 @@ def add_months(moment: datetime, months: int) -> datetime:
 class PolicySnapshot(BaseModel):
     version: int
     records: list[PolicyValue]
+
+    def digest(self) -> str:
+        """SHA-256 of the records (in a canonical order and spelling): two snapshots with the
+        same digest apply the same rules."""
+        rows = sorted(
+            (
+                r.key,
+                r.effective_from.isoformat(),
+                str(r.value.normalize()),
+                r.unit,
+                r.effective_to.isoformat() if r.effective_to else "",
+                r.source,
+                r.uncertain,
+            )
+            for r in self.records
+        )
+        return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
 
     def record(self, key: str, on: date) -> PolicyValue:
         for rec in self.records:

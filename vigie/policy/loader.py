@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.policy import PolicyRecord, PolicyRecordBase
 from models.policy_snapshot import PolicySnapshot, PolicyValue
@@ -61,30 +61,52 @@ def _check_no_overlap(records: list[PolicyRecordBase]) -> None:
 
 
 def sync_policy(engine: Engine, path: Path = RECORDS_FILE) -> int:
-    """Upsert the file's records; a record is replaced only by a newer file version."""
+    """Load the file's version, whole, unless it is loaded already. Versions are insert-only
+    (Postgres refuses any change, migration 0014): a case keeps reading the version it
+    opened under. The same version number with other records is refused: bump ``version``."""
     version, records = parse_policy_file(path)
+    fresh = PolicySnapshot(
+        version=version, records=[PolicyValue.model_validate(r.model_dump()) for r in records]
+    )
     with Session(engine) as session, session.begin():
+        loaded = _rows(session, version)
+        if loaded:
+            if _snapshot(version, loaded).digest() != fresh.digest():
+                raise PolicyFileError(
+                    f"{path.name}: version {version} is already loaded with other records; "
+                    "a changed policy needs a new `version` (cases keep the one they opened under)"
+                )
+            return len(records)
         for rec in records:
-            values = {**rec.model_dump(), "version": version}
-            stmt = insert(PolicyRecord).values(**values)
-            stmt = stmt.on_conflict_do_update(
-                constraint="uq_policy_key_from",
-                set_={k: stmt.excluded[k] for k in values if k not in ("key", "effective_from")},
-                where=PolicyRecord.version < stmt.excluded.version,
-            )
-            session.execute(stmt)
+            session.execute(insert(PolicyRecord).values(**rec.model_dump(), version=version))
     return len(records)
 
 
-def read_snapshot(engine: Engine) -> PolicySnapshot:
-    with Session(engine) as session:
-        rows = session.execute(select(PolicyRecord)).scalars().all()
-    if not rows:
-        raise PolicyFileError("no policy records in the database: run `vigie migrate`")
+def _rows(session: Session, version: int | None) -> list[PolicyRecord]:
+    if version is None:
+        latest = session.execute(select(func.max(PolicyRecord.version))).scalar()
+        if latest is None:
+            return []
+        version = int(latest)
+    query = select(PolicyRecord).where(col(PolicyRecord.version) == version)
+    return list(session.execute(query).scalars().all())
+
+
+def _snapshot(version: int, rows: list[PolicyRecord]) -> PolicySnapshot:
     return PolicySnapshot(
-        version=max(r.version for r in rows),
+        version=version,
         records=[PolicyValue.model_validate(r, from_attributes=True) for r in rows],
     )
+
+
+def read_snapshot(engine: Engine, version: int | None = None) -> PolicySnapshot:
+    """The policy of ``version`` (default: the latest loaded)."""
+    with Session(engine) as session:
+        rows = _rows(session, version)
+    if not rows:
+        which = "no policy records" if version is None else f"no policy version {version}"
+        raise PolicyFileError(f"{which} in the database: run `vigie migrate`")
+    return _snapshot(rows[0].version, rows)
 
 
 def snapshot_from_file(path: Path = RECORDS_FILE) -> PolicySnapshot:

@@ -32,7 +32,7 @@ def folded_case(engine: Engine, case_id: str) -> CaseState | None:
         rows = [(e.seq, e.at, e.action, e.details) for e in session.exec(query).all()]
     if not rows:
         return None
-    return fold(rows, case_id, read_snapshot(engine))
+    return fold(rows, case_id, lambda version: read_snapshot(engine, version))
 
 
 def read_case(engine: Engine, case_id: str, actor: str, via: str = "cli") -> CaseState:

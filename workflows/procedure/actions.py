@@ -81,6 +81,7 @@ def open_case(
     out.details = {
         "opening": opening.model_dump(mode="json"),
         "policy_version": policy.version,
+        "policy_hash": policy.digest(),
         "rules_version": rules_version,
     }
     move(out, Stage.TRIAGE)

@@ -7,7 +7,7 @@ workflow holds: the audit log is a complete event log of the case.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -24,18 +24,25 @@ from workflows.procedure.deadlines import DEADLINE_ACTION, on_deadline
 ACTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(CaseAction)
 
 
+PolicySource = PolicySnapshot | Callable[[int | None], PolicySnapshot]
+
+
 def fold(
     rows: Iterable[tuple[int, datetime, str, dict[str, Any]]],
     case_id: str,
-    policy: PolicySnapshot,
+    policy: PolicySource,
 ) -> CaseState:
-    """``rows`` are (seq, at, action, details) audit entries, in any order."""
+    """``rows`` are (seq, at, action, details) audit entries, in any order. ``policy`` is a
+    snapshot, or the policy versions (a function of the version number, None for the
+    latest): the case is folded under the version it opened with, and its recorded hash
+    must match, so a policy changed since never changes a case's past."""
     state: CaseState | None = None
     for seq, at, action, details in sorted(rows, key=lambda r: r[0]):
         if action == "open":
             opening = OpenCaseInput.model_validate(details["opening"])
             version = int(details.get("rules_version", 1))
-            state = open_case(opening, policy, case_id, at, version).state
+            snapshot = policy_of(details, policy, case_id)
+            state = open_case(opening, snapshot, case_id, at, version).state
         elif state is None:
             raise ValueError(f"audit log of {case_id} does not start with its opening")
         elif action == DEADLINE_ACTION:
@@ -50,3 +57,18 @@ def fold(
     if state is None:
         raise ValueError(f"no audit rows for {case_id}")
     return state
+
+
+def policy_of(details: dict[str, Any], policy: PolicySource, case_id: str) -> PolicySnapshot:
+    """The policy the case opened under, checked against the hash its opening recorded."""
+    if isinstance(policy, PolicySnapshot):
+        return policy
+    snapshot = policy(details.get("policy_version"))
+    recorded = details.get("policy_hash")
+    if recorded is not None and recorded != snapshot.digest():
+        raise ValueError(
+            f"{case_id} opened under policy version {details.get('policy_version')} "
+            f"(sha256 {recorded[:12]}), which no longer reads the same (sha256 "
+            f"{snapshot.digest()[:12]}): policy records must never be edited in place"
+        )
+    return snapshot
