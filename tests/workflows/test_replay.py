@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
@@ -32,7 +34,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from models.case_actions import ACTION_TYPES
+from models.case_run import CaseRunInput
 from worker import WORKFLOWS
+from workflows.fraud_case import FraudCaseWorkflow
 from workflows.procedure.deadlines import DEADLINE_ACTION, EXPIRY
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
@@ -93,3 +97,20 @@ def test_every_workflow_type_and_action_kind_has_a_captured_history() -> None:
 async def test_a_captured_history_replays_deterministically(path: Path) -> None:
     replayer = Replayer(workflows=list(WORKFLOWS), data_converter=pydantic_data_converter)
     await replayer.replay_workflow(load(path))
+
+
+@workflow.defn(name="FraudCaseWorkflow", sandboxed=False)
+class TimerFirstWorkflow(FraudCaseWorkflow):
+    """A careless change: a timer the recorded histories never had, before anything else."""
+
+    @workflow.run
+    async def run(self, inp: CaseRunInput) -> str:
+        await workflow.sleep(timedelta(seconds=1))
+        return await super().run(inp)
+
+
+async def test_a_change_that_is_not_versioned_fails_to_replay_the_recorded_histories() -> None:
+    replayer = Replayer(workflows=[TimerFirstWorkflow], data_converter=pydantic_data_converter)
+    history = load(next(p for p in HISTORIES if p.stem.startswith("a_case_taken_through")))
+    with pytest.raises(workflow.NondeterminismError, match=r"[Nn]ondetermin"):
+        await replayer.replay_workflow(history)
