@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SERVE ?= 1
 
-.PHONY: demo test lint bench up clean-home chromium pdf-libs
+.PHONY: demo test test-faults lint bench up clean-home chromium pdf-libs
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -43,6 +43,10 @@ pdf-libs:
 
 test: $(STAMP) chromium pdf-libs
 	$(BIN)/pytest
+
+# workers killed and servers restarted under load (tests/faults)
+test-faults: $(STAMP)
+	$(BIN)/pytest -m faults tests/faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -89,8 +89,8 @@ async def open_cases(dev_env: WorkflowEnvironment, dev_worker: str) -> AsyncIter
     await asyncio.gather(*(_terminate(client, case_id) for case_id in opened))
 
 
-def _act(action: str, request_id: str | None = None, **fields: object) -> dict[str, object]:
-    return {"action": action, "request_id": request_id or uuid.uuid4().hex, **fields}
+def _act(action: str, **fields: object) -> dict[str, object]:
+    return {"action": action, "request_id": uuid.uuid4().hex, **fields}
 
 
 def _audit(engine: Engine, case_ids: list[str]) -> dict[str, list[tuple[int, str | None]]]:
@@ -138,12 +138,9 @@ def _open_investigation_or_merge(users: Users, case_id: str) -> Pair:
 
 
 def _one_request_id_two_assignees(users: Users, case_id: str) -> Pair:
-    request_id = uuid.uuid4().hex
-    sup = users.supervisor
-    return (
-        _act("assign", request_id, assignee=users.investigator, supervisor=sup),
-        _act("assign", request_id, assignee=users.other_investigator, supervisor=sup),
-    )
+    first = _act("assign", assignee=users.investigator, supervisor=users.supervisor)
+    second = _act("assign", assignee=users.other_investigator, supervisor=users.supervisor)
+    return first, {**second, "request_id": first["request_id"]}
 
 
 CONFLICTS: dict[str, tuple[Callable[[Users, str], Pair], frozenset[str]]] = {
@@ -187,13 +184,19 @@ async def test_two_conflicting_actions_at_once_apply_one_and_refuse_the_other_wi
 
     async def race(case_id: str) -> list[Any]:
         pair = make_pair(users, case_id)
-        return list(await asyncio.gather(*(timed(case_id, p, h) for p, h in zip(pair, headers))))
+        return list(
+            await asyncio.gather(
+                *(timed(case_id, p, h) for p, h in zip(pair, headers, strict=True))
+            )
+        )
 
     races = await asyncio.gather(*(race(case_id) for case_id in case_ids))
     after = _audit(engine, case_ids)
     rows = _cases(engine, case_ids)
 
-    for case_id, sent in zip(case_ids, races):
+    codes = [r.json().get("code") for sent in races for *_, r in sent if r.status_code != 200]
+    log.info("%s, %d races: refused with %s", conflict, len(races), sorted(map(str, codes)))
+    for case_id, sent in zip(case_ids, races, strict=True):
         starts, ends = [s[0] for s in sent], [s[1] for s in sent]
         assert max(starts) < min(ends), "both requests were in flight at the same moment"
         statuses = sorted(s[3].status_code for s in sent)
@@ -233,9 +236,11 @@ async def test_a_refusal_of_the_request_itself_answers_422_and_one_by_the_case_s
 
 
 def test_every_input_rule_is_a_rule_the_procedure_raises_and_no_race_rule_is_among_them() -> None:
-    """``INPUT_RULES`` names rules that exist (no typo sends one to 409 unnoticed), and the
-    rules a race produces answer 409."""
-    source = "\n".join(p.read_text() for p in Path("workflows").rglob("*.py"))
+    """``INPUT_RULES`` names rules that exist (a misspelt name would leave its rule at 409
+    unnoticed), and the rules a race produces answer 409."""
+    root = Path(__file__).resolve().parents[2]
+    files = [*(root / "workflows").rglob("*.py"), root / "vigie/services/case_commands.py"]
+    source = "\n".join(p.read_text() for p in files)
     raised = set(re.findall(r'"([a-z_0-9]+)"', source))
     assert INPUT_RULES <= raised, INPUT_RULES - raised
     assert RACE_RULES <= raised
@@ -286,7 +291,7 @@ async def test_a_thousand_concurrent_actions_over_a_hundred_cases_all_apply_once
         opening = ACTION_TYPES["open_investigation"](request_id=uuid.uuid4().hex, actor=assignee)
         await act(client, case_id, opening)
 
-    await asyncio.gather(*(investigate(c, a) for c, a in zip(case_ids, assignees)))
+    await asyncio.gather(*(investigate(c, a) for c, a in zip(case_ids, assignees, strict=True)))
     tokens = {u: await token_for(api, u) for u in (users.investigator, users.other_investigator)}
     audit_before = _audit(engine, case_ids)
     ledger_before = _count_by_case(engine, col(LedgerEntry.case_id), case_ids)
@@ -296,7 +301,7 @@ async def test_a_thousand_concurrent_actions_over_a_hundred_cases_all_apply_once
     # each case is sent PER_CASE actions by its investigator, all cases mixed in one order
     plan = [
         (case_id, assignee, *_repeatable(i, k))
-        for k, (case_id, assignee) in enumerate(zip(case_ids, assignees))
+        for k, (case_id, assignee) in enumerate(zip(case_ids, assignees, strict=True))
         for i in range(PER_CASE)
     ]
     random.Random(1000).shuffle(plan)
@@ -342,13 +347,13 @@ async def test_a_thousand_concurrent_actions_over_a_hundred_cases_all_apply_once
     tasks = _count_by_case(engine, col(Task.case_id), case_ids)
     rows = _cases(engine, case_ids)
     states = await asyncio.gather(*(current_state(client, c) for c in case_ids))
-    for case_id, state in zip(case_ids, states):
+    for case_id, state in zip(case_ids, states, strict=True):
         kinds, base = sent[case_id], audit_before[case_id]
         entries = audit[case_id]
         assert entries[: len(base)] == base, "the setup rows are untouched"
         assert len(entries) == len(base) + PER_CASE, case_id
         assert [seq for seq, _ in entries] == list(range(1, len(entries) + 1)), "no gap, no twin"
-        new_ids = [request_id for _, request_id in entries[len(base) :]]
+        new_ids = [str(request_id) for _, request_id in entries[len(base) :]]
         assert sorted(new_ids) == sorted(request_ids[case_id]), "each action once, none else"
 
         grievances = kinds.get("record_grievance", 0)
