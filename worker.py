@@ -20,7 +20,6 @@ from temporalio.client import (
     ScheduleSpec,
     ScheduleUpdate,
 )
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.case_blocked import CaseBlockedActivities
@@ -30,6 +29,7 @@ from activities.indicator_snapshots import IndicatorSnapshotActivities
 from activities.policy import PolicyActivities
 from activities.users import UserActivities
 from models.detection_messages import DetectionRunInput
+from vigie.runtime.codec import data_converter
 from vigie.services.indicators.snapshot import refresh as refresh_indicators
 from vigie.settings import Settings, get_settings
 from workflows.detection_run import DetectionRunWorkflow
@@ -68,7 +68,7 @@ async def connect(settings: Settings, startup_timeout: float = 60.0) -> Client:
             return await Client.connect(
                 settings.effective_temporal_address,
                 namespace=settings.temporal_namespace,
-                data_converter=pydantic_data_converter,
+                data_converter=data_converter(settings.payload_key),
             )
         except RuntimeError as exc:
             transient = any(marker in str(exc) for marker in TRANSIENT_CONNECT_ERRORS)

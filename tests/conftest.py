@@ -20,15 +20,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 import worker as vigie_worker
 from vigie.policy.loader import sync_policy
+from vigie.runtime.codec import data_converter
 from vigie.runtime.db import make_engine
 from vigie.runtime.migrate import upgrade_head
 from vigie.runtime.temporal import temporal_binary
 from vigie.services.users import upsert_user
+from vigie.settings import Settings
 
 LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -83,6 +84,9 @@ def database_url(pg_server_url: str) -> Iterator[str]:
     drop_database(pg_server_url, url)
 
 
+#: the tests' clients encrypt payloads as Vigie's do (with the development key)
+CONVERTER = data_converter(Settings().payload_key)
+
 #: the users the tests act as (the workflow reads each actor's role from this registry)
 TEST_USERS = (
     ("marc", "Marc", "manager", None),
@@ -106,7 +110,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server, for month-long legal deadlines."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         test_server_existing_path=str(temporal_binary("temporal-test-server")),
     )
     yield env
@@ -117,7 +121,7 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     """The Temporal CLI dev server (in memory), for restart and throughput tests."""
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         dev_server_existing_path=str(temporal_binary("temporal")),
     )
     yield env

@@ -12,6 +12,10 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: development defaults: refused outside development (``check_secrets``)
+DEV_PSEUDONYM_KEY = "vigie-dev-only-key"
+DEV_PAYLOAD_KEY = "vigie-dev-only-payload-key"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VIGIE_", env_file=".env", extra="ignore")
@@ -47,8 +51,16 @@ class Settings(BaseSettings):
         "Tribunal judiciaire de Paris, pôle social, parvis du Tribunal de Paris, 75017 Paris"
     )
     fund_signatory: str = "Le directeur de la caisse"
+    env: str = Field(
+        default="development",
+        description="development, or anything else (production): then the keys below must be set",
+    )
+    payload_key: str = Field(
+        default=DEV_PAYLOAD_KEY,
+        description="Secret that encrypts Temporal payloads (cases' personal data at rest).",
+    )
     pseudonym_key: str = Field(
-        default="vigie-dev-only-key",
+        default=DEV_PSEUDONYM_KEY,
         description="HMAC key used to pseudonymise personal identifiers in detection outputs.",
     )
 

@@ -30,11 +30,11 @@ from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from models.case_actions import ACTION_TYPES
 from models.case_run import CaseRunInput
+from tests.conftest import CONVERTER
 from worker import WORKFLOWS
 from workflows.fraud_case import FraudCaseWorkflow
 from workflows.procedure.deadlines import DEADLINE_ACTION, EXPIRY
@@ -95,7 +95,7 @@ def test_every_workflow_type_and_action_kind_has_a_captured_history() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
 async def test_a_captured_history_replays_deterministically(path: Path) -> None:
-    replayer = Replayer(workflows=list(WORKFLOWS), data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=list(WORKFLOWS), data_converter=CONVERTER)
     await replayer.replay_workflow(load(path))
 
 
@@ -110,7 +110,7 @@ class TimerFirstWorkflow(FraudCaseWorkflow):
 
 
 async def test_a_change_that_is_not_versioned_fails_to_replay_the_recorded_histories() -> None:
-    replayer = Replayer(workflows=[TimerFirstWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[TimerFirstWorkflow], data_converter=CONVERTER)
     history = load(next(p for p in HISTORIES if p.stem.startswith("a_case_taken_through")))
     with pytest.raises(workflow.NondeterminismError, match=r"[Nn]ondetermin"):
         await replayer.replay_workflow(history)

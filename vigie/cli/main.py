@@ -24,6 +24,7 @@ from vigie.cli import (
     tasks,
     users,
 )
+from vigie.services.errors import VigieError
 from vigie.settings import Settings
 
 app = typer.Typer(
@@ -75,6 +76,9 @@ def main() -> None:
         app()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except VigieError as exc:  # a known refusal (a setting, a rule): its one line, its code
+        code = exc.exit_code
+        sys.stderr.write(f"error: {exc}\n")
     except Exception as exc:  # noqa: BLE001  (the last resort: no traceback reaches a user)
         code = 1
         sys.stderr.write(f"error: {unexpected(exc)}\n")

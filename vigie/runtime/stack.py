@@ -25,6 +25,7 @@ from vigie.policy.loader import sync_policy
 from vigie.runtime.db import make_engine
 from vigie.runtime.migrate import upgrade_head
 from vigie.runtime.postgres import PostgresHandle, ensure_postgres
+from vigie.runtime.secrets import check_secrets
 from vigie.runtime.temporal import TemporalHandle, ensure_temporal
 from vigie.settings import Settings
 
@@ -142,6 +143,7 @@ class Stack:
     async def _start(self) -> None:
         """Postgres, Temporal, a client, the worker; a stop requested meanwhile skips the
         steps not taken yet (the signal is handled at the next await)."""
+        check_secrets(self.settings)
         self.pg, engine = await asyncio.to_thread(prepare_database, self.settings)
         self.engine = engine
         if self.stopping:

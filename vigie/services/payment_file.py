@@ -107,8 +107,15 @@ def read_payments(path: Path) -> list[PaymentLine]:
         ) from None
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = max(",;\t", key=first.count)
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    columns = [c.strip() for c in reader.fieldnames or []]
+    # newline="": the csv module splits the lines itself (CR alone ends a line too)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:  # e.g. a header field over the csv module's size limit
+        raise PaymentFileError(
+            [LineError(reader.line_num, "<header>", f"not CSV: {exc}")]
+        ) from None
+    columns = [c.strip() for c in fieldnames or []]
     reader.fieldnames = columns
     missing = [c for c in REQUIRED if c not in columns]
     if missing or not ({"debt_ref", "debtor"} & set(columns)):
@@ -121,13 +128,16 @@ def read_payments(path: Path) -> list[PaymentLine]:
     errors: list[LineError] = []
     lines: list[PaymentLine] = []
     seen: dict[str, int] = {}
-    for row in reader:
-        # the file's own line number: blank lines (skipped by the reader) still count
-        parsed = _parse_row(reader.line_num, row, seen, errors)
-        if parsed is not None:
-            lines.append(parsed)
-        if len(errors) >= MAX_ERRORS:
-            break
+    try:
+        for row in reader:
+            # the file's own line number: blank lines (skipped by the reader) still count
+            parsed = _parse_row(reader.line_num, row, seen, errors)
+            if parsed is not None:
+                lines.append(parsed)
+            if len(errors) >= MAX_ERRORS:
+                break
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        errors.append(LineError(reader.line_num, "<line>", f"not CSV: {exc}"))
     if not lines and not errors:
         errors.append(LineError(None, "<file>", "no payments in the file"))
     if errors:
@@ -158,6 +168,8 @@ def _parse_row(
     for name, longest in MAX_LENGTH.items():
         if len(cell(name)) > longest:
             errors.append(LineError(number, name, f"longer than {longest} characters"))
+        if "\x00" in cell(name):  # Postgres text cannot hold it
+            errors.append(LineError(number, name, "contains a NUL character"))
     ref = cell("payment_ref")
     if not ref:
         errors.append(LineError(number, "payment_ref", "empty"))
