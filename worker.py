@@ -27,20 +27,29 @@ from activities.case_projection import CaseProjectionActivities
 from activities.detection_run import DetectionActivities
 from activities.indicator_snapshots import IndicatorSnapshotActivities
 from activities.policy import PolicyActivities
+from activities.retention import RetentionActivities
 from activities.users import UserActivities
 from models.detection_messages import DetectionRunInput
 from vigie.runtime.codec import data_converter
 from vigie.services.indicators.snapshot import refresh as refresh_indicators
+from vigie.services.retention import purge_due
 from vigie.settings import Settings, get_settings
 from workflows.detection_run import DetectionRunWorkflow
 from workflows.fraud_case import FraudCaseWorkflow
 from workflows.indicator_refresh import IndicatorRefreshWorkflow
+from workflows.retention_purge import RetentionPurgeWorkflow
 
 log = logging.getLogger(__name__)
 
-WORKFLOWS: Sequence[type] = (FraudCaseWorkflow, DetectionRunWorkflow, IndicatorRefreshWorkflow)
+WORKFLOWS: Sequence[type] = (
+    FraudCaseWorkflow,
+    DetectionRunWorkflow,
+    IndicatorRefreshWorkflow,
+    RetentionPurgeWorkflow,
+)
 DETECTION_SCHEDULE_ID = "vigie-detection-monthly"
 INDICATORS_SCHEDULE_ID = "vigie-indicators-refresh"
+RETENTION_SCHEDULE_ID = "vigie-retention-purge"
 
 
 #: what a Temporal server answers while it is starting (or restarting): worth retrying
@@ -90,6 +99,7 @@ def activities_for(engine: Engine, pseudonym_key: str) -> list[Any]:
     users = UserActivities(engine)
     indicators = IndicatorSnapshotActivities(engine, refresh_indicators)
     blocked = CaseBlockedActivities(engine)
+    retention = RetentionActivities(engine, purge_due)
     return [
         projection.apply_case_change,
         blocked.record_case_blocked,
@@ -101,6 +111,7 @@ def activities_for(engine: Engine, pseudonym_key: str) -> list[Any]:
         detection.score_run,
         detection.finish_detection,
         indicators.refresh_indicator_snapshots,
+        retention.purge_personal_data,
     ]
 
 
@@ -115,6 +126,17 @@ def detection_schedule(task_queue: str, capacity: int = 20) -> Schedule:
             task_queue=task_queue,
         ),
         spec=ScheduleSpec(cron_expressions=["0 3 2 * *"]),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+
+
+def retention_schedule(task_queue: str) -> Schedule:
+    """The purge of personal data past retention, daily at 02:30 UTC."""
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            RetentionPurgeWorkflow.run, id="retention-purge", task_queue=task_queue
+        ),
+        spec=ScheduleSpec(cron_expressions=["30 2 * * *"]),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
     )
 
@@ -174,6 +196,7 @@ async def run_worker(settings: Settings, engine: Engine, stop: asyncio.Event) ->
     client = await connect(settings)
     await ensure_detection_schedule(client, settings.task_queue)
     await ensure_schedule(client, INDICATORS_SCHEDULE_ID, indicators_schedule(settings.task_queue))
+    await ensure_schedule(client, RETENTION_SCHEDULE_ID, retention_schedule(settings.task_queue))
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="vigie-activity") as executor:
         worker = build_worker(client, engine, settings.task_queue, executor, settings.pseudonym_key)
         async with worker:

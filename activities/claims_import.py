@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -24,6 +25,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy import text as sql
 
 from detection.schema import (
+    MAX_REPORTED_ERRORS,
     MONEY_COLUMNS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -35,7 +37,7 @@ from detection.schema import (
     unreadable,
     validate_claims,
 )
-from models.claim import PARTITION_PREFIX
+from models.claim import PARTITION_PREFIX, Claim
 from models.local_time import PARIS
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,13 @@ CASTS = {
     "amount_reimbursed": "numeric(12,2)",
     "distance_km": "numeric(9,3)",
     "service_time": "time",
+}
+
+#: the longest text each text column of ``claim`` holds (its VARCHAR length)
+TEXT_LIMITS: dict[str, int] = {
+    c.name: length
+    for c in Claim.__table__.columns
+    if c.name in COLUMNS and isinstance(length := getattr(c.type, "length", None), int)
 }
 
 Progress = Callable[[str, int, int], None]
@@ -89,12 +98,31 @@ def _as_copy_text(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _partition_ddl(month: date) -> str:
-    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    # the bound after December 9999 is past Python's dates (not Postgres's): written as text
+    nxt = f"{month.year + month.month // 12:04d}-{month.month % 12 + 1:02d}-01"
     name = f"{PARTITION_PREFIX}{month:%Y%m}"
     return (
         f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF claim "
-        f"FOR VALUES FROM ('{month.isoformat()}') TO ('{nxt.isoformat()}')"
+        f"FOR VALUES FROM ('{month.isoformat()}') TO ('{nxt}')"
     )
+
+
+def unstorable(raw: pd.DataFrame, first_line: int) -> list[ClaimError]:
+    """The values of a file with all its columns that the ``claim`` table cannot hold: a NUL
+    character (Postgres text has none), or a text longer than its column as it would be
+    stored (professions folded)."""
+    stored = canonical_text(raw)
+    errors: list[ClaimError] = []
+    for name, longest in TEXT_LIMITS.items():
+        if name not in raw.columns:
+            continue
+        text = raw[name].astype("string").fillna("")
+        nul = text.str.contains("\x00", regex=False).to_numpy(dtype=bool)
+        long = (stored[name].astype("string").fillna("").str.len() > longest).to_numpy(dtype=bool)
+        for i in np.flatnonzero(nul | long):
+            reason = "contains a NUL character" if nul[i] else f"longer than {longest} characters"
+            errors.append(ClaimError(int(i) + first_line, name, reason, str(text.iloc[i])[:60]))
+    return errors
 
 
 def file_sha256(path: Path) -> str:
@@ -135,8 +163,10 @@ def import_claims(
     total = len(raw)
     report("validating", 0, total)
     errors = validate_claims(raw, first_line=first_line)
+    if not any(e.line < first_line for e in errors):  # errors in the header come alone
+        errors += unstorable(raw, first_line)
     if errors:
-        raise ClaimsFormatError(errors)
+        raise ClaimsFormatError(errors[:MAX_REPORTED_ERRORS], total=len(errors))
     if total == 0:
         raise ClaimsFormatError([file_error("no claims in the file")])
     report("validating", total, total)

@@ -15,6 +15,7 @@ from models.ledger import DebtRecord, LedgerEntry
 from models.letter import Letter
 from models.payment import PaymentImport, SuspendedPayment
 from models.policy import PolicyRecord
+from models.retention import PersonalDataPurge
 from models.target import Target
 from models.task import Task
 from models.user import AppUser
@@ -35,6 +36,7 @@ __all__ = [
     "LedgerEntry",
     "Letter",
     "PaymentImport",
+    "PersonalDataPurge",
     "PolicyRecord",
     "ProviderFeatures",
     "ProviderScore",

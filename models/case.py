@@ -42,6 +42,7 @@ class Case(CaseBase, table=True):
     updated_at: datetime = timestamp_column()
     closed_at: datetime | None = timestamp_column(nullable=True)
     last_seq: int = Field(default=0, description="sequence number of the last applied change")
+    personal_data_purged_at: datetime | None = timestamp_column(nullable=True)
 
 
 class CasePublic(CaseBase):

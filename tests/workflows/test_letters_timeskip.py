@@ -91,7 +91,7 @@ async def test_an_issued_letter_cannot_be_changed_or_deleted(
         "UPDATE letter SET html = 'nothing to pay' WHERE id = :id",
         "DELETE FROM letter WHERE id = :id",
     ):
-        with pytest.raises(DBAPIError, match="an issued letter never changes"):
+        with pytest.raises(DBAPIError, match="letter is append-only"):
             with engine.begin() as conn:
                 conn.execute(text(statement), {"id": letter.id})
     assert stored(engine, letter.id).html == letter.html

@@ -19,6 +19,7 @@ from vigie.cli import (
     letters,
     payments,
     report,
+    retention,
     services,
     synth,
     tasks,
@@ -46,6 +47,7 @@ app.add_typer(payments.payments_app, name="payments")
 app.add_typer(letters.letters_app, name="letters")
 app.add_typer(letters.letter_app, name="letter")
 app.add_typer(report.report_app, name="report")
+app.add_typer(retention.retention_app, name="retention")
 app.add_typer(claims.claims_app, name="claims")
 app.add_typer(detect.app, name="detect")  # detect_run adds `run` to it
 app.add_typer(synth.app, name="synth")

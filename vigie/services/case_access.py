@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models import AuditEntry
+from models import AuditEntry, Case
 from models.access import CaseAccess
 from models.case_state import CaseState
 from models.types import utcnow
@@ -35,9 +35,22 @@ def folded_case(engine: Engine, case_id: str) -> CaseState | None:
     return fold(rows, case_id, lambda version: read_snapshot(engine, version))
 
 
+def refuse_if_purged(engine: Engine, case_id: str) -> None:
+    """A purged case is not shown: its people are gone, its figures stay in the reports."""
+    with Session(engine) as session:
+        case = session.get(Case, case_id)
+    if case is not None and case.personal_data_purged_at is not None:
+        raise NotFoundError(
+            f"the personal data of case {case_id} was purged on "
+            f"{case.personal_data_purged_at:%Y-%m-%d} (closed on {case.closed_at:%Y-%m-%d}, "
+            "retention period over); its figures stay in the reports"
+        )
+
+
 def read_case(engine: Engine, case_id: str, actor: str, via: str = "cli") -> CaseState:
     """The full state of a case, for ``actor``; the access is logged even if it fails."""
     log_access(engine, actor, case_id, via)
+    refuse_if_purged(engine, case_id)
     state = folded_case(engine, case_id)
     if state is None:
         raise NotFoundError(f"no case {case_id} (or its opening is not recorded yet)")
