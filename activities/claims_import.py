@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy import Connection, Engine
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text as sql
 
 from detection.schema import (
@@ -61,7 +62,7 @@ CASTS = {
 #: the longest text each text column of ``claim`` holds (its VARCHAR length)
 TEXT_LIMITS: dict[str, int] = {
     c.name: length
-    for c in Claim.__table__.columns
+    for c in sa_inspect(Claim).columns
     if c.name in COLUMNS and isinstance(length := getattr(c.type, "length", None), int)
 }
 

@@ -399,7 +399,7 @@ def load_raw(path: str | Path) -> tuple[pd.DataFrame, int]:
         # French spreadsheets write "12,50": with ";" between fields the comma can only be
         # the decimal separator. Exact, nothing rounds; "1.234,50" stays refused.
         for name in (*MONEY_COLUMNS, "distance_km"):
-            if name in frame.columns:
+            if names.count(name) == 1:  # a repeated column is refused as such by validation
                 frame[name] = frame[name].str.replace(",", ".", regex=False)
     return frame, 2
 
