@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field as PydanticField
+from pydantic import WithJsonSchema
 from sqlalchemy import DateTime, Numeric
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Column, Field
@@ -18,7 +19,18 @@ MONEY_PLACES = 2
 #: A non-negative amount in euros with at most two decimals; validation refuses anything else
 #: (a third decimal is an error, never a silent rounding).
 Money = Annotated[
-    Decimal, PydanticField(ge=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    Decimal,
+    PydanticField(ge=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES),
+    # what the schema tells API clients (and the API's fuzzer): the same limits as validation
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$"},
+                {"type": "integer", "minimum": 0, "maximum": 10**12 - 1},
+            ],
+            "examples": ["1250.40"],
+        }
+    ),
 ]
 
 

@@ -12,6 +12,7 @@ from vigie.api.errors import TooManyAttemptsError, UnauthenticatedError
 from vigie.api.schemas import MeOut, TokenOut
 from vigie.api.security import issue_token, revoke_token, verify_password
 from vigie.api.throttle import SignInThrottle
+from vigie.services.errors import InvalidInputError
 from vigie.services.users import find_user
 
 router = APIRouter(prefix="/api", tags=["auth"])
@@ -23,6 +24,9 @@ def sign_in(
 ) -> TokenOut:
     """A bearer token for 8 hours, for an active user with a password. After 5 failed
     attempts for a user name within 5 minutes, attempts are refused for a while (429)."""
+    for field, value in (("username", form.username), ("password", form.password)):
+        if "\x00" in value:  # Postgres text cannot hold it: refused before any query
+            raise InvalidInputError(field, "\\x00", "a NUL character is not accepted")
     throttle: SignInThrottle = request.app.state.throttle
     wait = throttle.retry_after(form.username)
     if wait is not None:

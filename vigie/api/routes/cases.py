@@ -3,7 +3,6 @@ readable after Temporal's retention), and actions (workflow updates)."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -11,9 +10,9 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from models import Case, Target
-from models.case_actions import ACTION_TYPES
 from models.case_state import CaseState
 from models.types import Stage
+from vigie.api.action_requests import ActionRequest
 from vigie.api.deps import ClientDep, CurrentUser, EngineDep
 from vigie.api.errors import ForbiddenError, NotFoundApiError
 from vigie.api.roles import ANY_CASE, READ_ANY_CASE
@@ -171,27 +170,13 @@ async def action(
     engine: EngineDep,
     client: ClientDep,
     payload: Annotated[
-        dict[str, Any],
-        Body(
-            examples=[{"action": "open_investigation", "request_id": "r-1"}],
-            description='{"action": NAME, "request_id": ID, ...the action\'s fields}',
-        ),
+        ActionRequest,
+        Body(examples=[{"action": "open_investigation", "request_id": "r-1"}]),
     ],
 ) -> CaseState:
-    """Apply an action as the signed-in user and return the case's new state. The acting
-    user is the caller; a role is never accepted in the payload."""
-    fields = dict(payload)
-    if "\\u0000" in json.dumps(fields):  # a NUL anywhere in the payload
-        raise InvalidInputError("body", "\\x00", "a NUL character is not accepted")
-    name = fields.pop("action", None)
-    if not isinstance(name, str) or name not in ACTION_TYPES:
-        raise InvalidInputError("action", name, f"one of {', '.join(sorted(ACTION_TYPES))}")
-    if "actor" in fields:
-        raise InvalidInputError("actor", fields["actor"], "the actor is the signed-in user")
-    if "role" in fields:
-        raise InvalidInputError(
-            "role", fields["role"], "the role comes from the user registry, never from a request"
-        )
+    """Apply an action as the signed-in user and return the case's new state. The body names
+    the action and its fields (one schema per action); the acting user is the caller, and a
+    role or an actor in the body is refused."""
     with Session(engine) as session:
         row = session.get(Case, case_id)
     if row is None:
@@ -199,10 +184,10 @@ async def action(
     if user.role not in ANY_CASE and row.assignee != user.id:
         raise ForbiddenError("not_your_case", f"{case_id} is not assigned to you")
     try:
-        command = ACTION_TYPES[name].model_validate({**fields, "actor": user.id})
+        command = payload.command(user.id)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or name
+        field = ".".join(str(p) for p in first["loc"]) or "body"
         raise InvalidInputError(field, first.get("input"), first["msg"]) from None
     return await act(client, case_id, command)
 
