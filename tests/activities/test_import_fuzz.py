@@ -37,6 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import cast
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, text
@@ -47,8 +48,13 @@ from activities.claims_import import ImportSummary, import_claims
 from detection.schema import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, WHOLE_FILE, ClaimsFormatError
 from models import AuditEntry, Claim, ClaimsImport, PaymentImport, SuspendedPayment
 from models.recovery_actions import PaymentMethod
+from tests.conftest import TEST_USERS, create_database, drop_database
+from vigie.policy.loader import sync_policy
+from vigie.runtime.db import make_engine
+from vigie.runtime.migrate import upgrade_head
 from vigie.services.payment_file import PaymentFileError, PaymentLine, read_payments
 from vigie.services.payments import PaymentsReport, import_payments
+from vigie.services.users import upsert_user
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +74,21 @@ CLAIM_TEXT_LIMITS = {
     "act_code": 20,
     "prescriber_id": 64,
 }
+
+
+@pytest.fixture(scope="module")
+def engine(pg_server_url: str) -> Iterator[Engine]:
+    """A database of its own: the generated claims land in any month, and the detection
+    tests count on months the shared test database leaves empty."""
+    url = create_database(pg_server_url)
+    upgrade_head(url)
+    eng = make_engine(url)
+    sync_policy(eng)
+    for user_id, name, role, supervisor in TEST_USERS:
+        upsert_user(eng, user_id, name, role, supervisor)  # type: ignore[arg-type]
+    yield eng
+    eng.dispose()
+    drop_database(pg_server_url, url)
 
 
 @contextmanager

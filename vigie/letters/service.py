@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -25,6 +25,7 @@ from vigie.letters.fund import Fund
 from vigie.letters.render import render_html, render_pdf, template_version
 from vigie.services.case_commands import act, current_state
 from vigie.services.errors import InvalidActionError, NotFoundError, VigieError
+from workflows.procedure.deadlines import catch_up
 from workflows.procedure.errors import InvalidAction
 from workflows.procedure.letters import require_due
 
@@ -48,6 +49,9 @@ async def issue(
     """Compose, check and render a ``kind`` letter for the case, dated ``on`` (today, or
     the day it was signed when entered late); record its issue."""
     state = await current_state(client, case_id)
+    # the deadlines already due, as the workflow applies them before judging the issue
+    for due in catch_up(state, datetime.now(UTC)):
+        state = due.state
     try:
         require_due(state, kind)  # not at its step: say so before checking its mentions
     except InvalidAction as exc:
