@@ -38,13 +38,14 @@ def estimated_stake(
 
 
 def select_top_k(scores: pd.DataFrame, capacity: int, min_score: float = 0.5) -> pd.DataFrame:
-    """The `capacity` targets worth an investigator's time: among targets at least as
-    atypical as `min_score`, ranked by expected recovery = score x estimated stake
-    (then by score). If too few pass `min_score`, the next best scores fill the slots."""
+    """At most `capacity` targets worth an investigator's time: at least as atypical as
+    `min_score` (a floor, never relaxed) and with money at stake, ranked by expected recovery
+    = score x estimated stake (then by score). Fewer than `capacity` when fewer qualify: an
+    empty case costs an investigator's time and recovers nothing."""
     frame = scores.copy()
     stake = frame["estimated_stake"].map(float)
     frame["expected_recovery"] = [to_euros(x) for x in frame["score"] * stake]
-    frame["_eligible"] = frame["score"] >= min_score
     frame["_er"] = frame["score"] * stake
-    frame = frame.sort_values(["_eligible", "_er", "score"], ascending=False)
-    return frame.head(capacity).drop(columns=["_eligible", "_er"])
+    qualified = frame[(frame["score"] >= min_score) & (stake > 0)]
+    ranked = qualified.sort_values(["_er", "score"], ascending=False)
+    return ranked.head(capacity).drop(columns=["_er"])

@@ -38,7 +38,7 @@ def test_score_claims_ranks_providers_with_decimal_stake(claims_df: pd.DataFrame
     assert {"profession", "region", "rule_hits", "explanation", "explanation_items"} <= set(
         out.columns
     )
-    top = select_top_k(out, capacity=5)
+    top = select_top_k(out, capacity=5, min_score=0.0)
     assert len(top) == 5 and "expected_recovery" in top.columns
 
 

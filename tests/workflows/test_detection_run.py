@@ -35,11 +35,16 @@ def january_claims(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 async def run_detection(
-    env: WorkflowEnvironment, task_queue: str, period: str, model: str | None = None
+    env: WorkflowEnvironment,
+    task_queue: str,
+    period: str,
+    model: str | None = None,
+    capacity: int = 3,
+    min_score: float = 0.0,
 ) -> DetectionRunResult:
     return await env.client.execute_workflow(
         DetectionRunWorkflow.run,
-        DetectionRunInput(period=period, capacity=3, min_score=0.0, model_path=model),
+        DetectionRunInput(period=period, capacity=capacity, min_score=min_score, model_path=model),
         id=f"detection:{period}:{uuid.uuid4().hex[:6]}",
         task_queue=task_queue,
     )
@@ -153,3 +158,20 @@ async def test_a_month_without_claims_gives_an_empty_finished_run(
     with Session(engine) as s:
         run = s.get(DetectionRun, result.run_id)
     assert run is not None and run.status == "done"
+
+
+async def test_a_run_of_capacity_5_opens_no_case_below_the_floor_or_with_a_zero_stake(
+    dev_env: WorkflowEnvironment, dev_worker: str, engine: Engine, january_claims: str
+) -> None:
+    floor = 0.9
+    result = await run_detection(dev_env, dev_worker, january_claims, capacity=5, min_score=floor)
+    with Session(engine) as s:
+        alerts = s.exec(select(Alert).where(Alert.run_id == result.run_id)).all()
+    assert len(alerts) == result.alerts <= 5
+    assert all(a.score >= floor and a.estimated_stake > 0 for a in alerts), [
+        (a.score, a.estimated_stake) for a in alerts
+    ]
+    with Session(engine) as s:
+        scores = s.exec(select(ProviderScore).where(ProviderScore.run_id == result.run_id)).all()
+    qualified = [p for p in scores if p.score >= floor and p.estimated_stake > 0]
+    assert result.alerts == min(5, len(qualified)), "fewer only when fewer qualify"

@@ -75,7 +75,9 @@ async def start_and_follow(settings: Settings, inp: DetectionRunInput) -> Detect
 def run_command(
     period: str = typer.Option(..., "--period", help="the month of claims, YYYY-MM"),
     capacity: int = typer.Option(20, "--capacity", help="alerts investigators can take"),
-    min_score: float = typer.Option(0.5, "--min-score", help="minimum atypicality"),
+    min_score: float = typer.Option(
+        0.5, "--min-score", help="the score floor: no target below it is selected"
+    ),
     model: Path | None = typer.Option(None, "--model", help="supervised re-ranker (detect train)"),
 ) -> None:
     """Run detection on the imported claims of a month; selected alerts open cases."""
@@ -87,6 +89,11 @@ def run_command(
         f"providers scored; {result.alerts} alerts: {result.cases_opened} cases opened, "
         f"{result.already_open} already open"
     )
+    if result.alerts < capacity:
+        console.print(
+            f"{capacity - result.alerts} of {capacity} slots left unused: only {result.alerts} "
+            f"target(s) score at least {min_score} with money at stake"
+        )
     with database(settings) as engine:
         alerts = run_alerts(engine, result.run_id)
     if alerts:
