@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +29,19 @@ def test_ranker_reports_cross_validated_metrics() -> None:
     y = (x["a"] + 0.3 * rng.normal(size=200) > 0.5).astype(int)
     ranker = SupervisedRanker().fit(x, y)
     assert ranker.cv_roc_auc_ > 0.8 and 0 < ranker.cv_average_precision_ <= 1
+
+
+def test_training_keeps_the_candidate_with_the_better_out_of_fold_average_precision() -> None:
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400)})
+    y = (x["a"] - 0.5 * x["b"] + 0.5 * rng.normal(size=400) > 0.8).astype(int)  # linear
+    ranker = SupervisedRanker().fit(x, y)
+    assert set(ranker.candidates_) == {"boosting", "logistic"}
+    best = max(ranker.candidates_.values(), key=lambda c: c["average_precision"])
+    assert ranker.candidates_[ranker.kept_] == best
+    assert ranker.cv_average_precision_ == best["average_precision"]
+    proba = ranker.predict_proba(x)[:, 1]
+    assert ((0 < proba) & (proba < 1)).all()  # calibrated probabilities
 
 
 def test_score_claims_ranks_providers_with_decimal_stake(claims_df: pd.DataFrame) -> None:
@@ -78,6 +92,10 @@ def test_cli_synth_score_train_evaluate(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert isinstance(load_model(model), SupervisedRanker)
+    # both candidates' cross-validated figures, and which one was kept
+    assert re.search(r"boosting\s+cross-validated ROC-AUC 0\.\d{4}, AP 0\.\d{4}", res.output)
+    assert re.search(r"logistic\s+cross-validated ROC-AUC 0\.\d{4}, AP 0\.\d{4}", res.output)
+    assert re.search(r"kept (boosting|logistic) \(better out-of-fold AP\)", res.output)
     res = runner.invoke(
         detect_app,
         [

@@ -193,10 +193,14 @@ def train(
         console.print(f"[red]not trained: {exc}[/red]")
         raise typer.Exit(code=2) from exc
     save_model(ranker, model)
-    console.print(
-        f"trained on {len(known):,} labelled providers: cross-validated ROC-AUC "
-        f"{ranker.cv_roc_auc_:.4f}, AP {ranker.cv_average_precision_:.4f} -> {model}"
-    )
+    console.print(f"trained on {len(known):,} labelled providers ({ranker.cv}-fold, stratified):")
+    for name, cv in ranker.candidates_.items():
+        mark = "kept" if name == ranker.kept_ else "    "
+        console.print(
+            f"  {mark} {name:<9} cross-validated ROC-AUC {cv['roc_auc']:.4f}, "
+            f"AP {cv['average_precision']:.4f}"
+        )
+    console.print(f"kept {ranker.kept_} (better out-of-fold AP), calibrated -> {model}")
 
 
 @app.command()
