@@ -172,6 +172,7 @@ class DetectionActivities:
         capacity: int,
         min_score: float,
         model_path: str | None = None,
+        rank_by: str = "recovery",
     ) -> ScoreOutcome:
         """Score every provider of the run against peers (re-ranked by the supervised model
         when one is given); persist scores and the alerts."""
@@ -193,8 +194,10 @@ class DetectionActivities:
         hits = [_hit_from_json(h) for r in stored for h in r.rule_hits]
         activity.heartbeat(f"scoring {len(features)} providers")
         model = load_model(model_path) if model_path else None
-        scores = score_features(features, hits, model=model)
-        selected = select_top_k(scores, capacity, min_score) if capacity else scores.head(0)
+        scores = score_features(features, hits, model=model, rank_by=rank_by)
+        selected = (
+            select_top_k(scores, capacity, min_score, rank_by) if capacity else scores.head(0)
+        )
         with transaction(self.engine) as session:
             session.execute(delete(ProviderScore).where(ProviderScore.run_id == run_id))  # type: ignore[arg-type]
             session.execute(delete(Alert).where(Alert.run_id == run_id))  # type: ignore[arg-type]

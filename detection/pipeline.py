@@ -17,15 +17,17 @@ from detection.features import compute_features
 from detection.ranker import SupervisedRanker
 from detection.rules import RuleHit, RulePolicy, hits_frame, run_rules
 from detection.scorer import PeerAtypicalityScorer
-from detection.stake import estimated_stake
+from detection.stake import estimated_stake, to_euros
 
 logger = logging.getLogger(__name__)
 
 OUTPUT_COLUMNS = (
+    "rank",
     "provider_id",
     "profession",
     "region",
     "score",
+    "expected_recovery",
     "atypicality_score",
     "estimated_stake",
     "rule_hits",
@@ -34,6 +36,25 @@ OUTPUT_COLUMNS = (
     "explanation",
     "explanation_items",
 )
+
+
+#: how targets are ordered: by the money a case can expect to recover (suspicion x stake),
+#: the default, or by suspicion alone (size-neutral)
+RANK_BY = ("recovery", "suspicion")
+
+
+def rank(out: pd.DataFrame, rank_by: str = "recovery") -> pd.DataFrame:
+    """Order the scored targets and number them: the row order is the ranking."""
+    if rank_by not in RANK_BY:
+        raise ValueError(f"rank_by {rank_by!r}: one of {', '.join(RANK_BY)}")
+    keys = ["score", "provider_id"]
+    if rank_by == "recovery":
+        out = out.assign(_er=out["expected_recovery"].map(float))
+        keys = ["_er", *keys]
+    ranked = out.sort_values(keys, ascending=[False] * (len(keys) - 1) + [True], ignore_index=True)
+    ranked = ranked.drop(columns=["_er"], errors="ignore")
+    ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
+    return ranked
 
 
 def ranker_inputs(z: pd.DataFrame, atypicality: np.ndarray) -> pd.DataFrame:
@@ -58,8 +79,10 @@ def score_claims(
     top_k: int = 3,
     scorer_params: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    rank_by: str = "recovery",
 ) -> pd.DataFrame:
-    """One row per provider, most suspicious first (see OUTPUT_COLUMNS).
+    """One row per provider, in ranking order (``rank``): by expected recovery (suspicion x
+    estimated stake, in euros) by default, or by suspicion (``rank_by="suspicion"``).
 
     `score` is the atypicality in [0, 1], or the supervised probability when `model` is
     given (the atypicality is kept in `atypicality_score`). `estimated_stake` is Decimal
@@ -72,7 +95,7 @@ def score_claims(
     step(f"running rules and cross-checks on {len(claims):,} claims")
     hits = run_rules(claims, policy)
     step(f"scoring {len(features):,} providers against their peers")
-    return score_features(features, hits, model, top_k, scorer_params)
+    return score_features(features, hits, model, top_k, scorer_params, rank_by)
 
 
 def score_features(
@@ -81,6 +104,7 @@ def score_features(
     model: SupervisedRanker | None = None,
     top_k: int = 3,
     scorer_params: dict[str, Any] | None = None,
+    rank_by: str = "recovery",
 ) -> pd.DataFrame:
     """The scoring half of ``score_claims``, on features and rule hits computed elsewhere
     (e.g. by partition activities that each saw one profession x region)."""
@@ -120,6 +144,10 @@ def score_features(
             "explanation_items": items,
         }
     )
-    out = out.sort_values(["score", "provider_id"], ascending=[False, True], ignore_index=True)
+    out["expected_recovery"] = [
+        to_euros(s * float(stake))
+        for s, stake in zip(out["score"], out["estimated_stake"], strict=True)
+    ]
+    out = rank(out, rank_by)
     logger.info("scored %d providers, %d rule hits", len(out), len(hits))
-    return out
+    return out[list(OUTPUT_COLUMNS)]

@@ -37,7 +37,9 @@ def estimated_stake(
     return pd.Series([to_euros(x) for x in excess], index=features.index, dtype=object)
 
 
-def select_top_k(scores: pd.DataFrame, capacity: int, min_score: float = 0.5) -> pd.DataFrame:
+def select_top_k(
+    scores: pd.DataFrame, capacity: int, min_score: float = 0.5, rank_by: str = "recovery"
+) -> pd.DataFrame:
     """At most `capacity` targets worth an investigator's time: at least as atypical as
     `min_score` (a floor, never relaxed) and with money at stake, ranked by expected recovery
     = score x estimated stake (then by score). Fewer than `capacity` when fewer qualify: an
@@ -47,5 +49,6 @@ def select_top_k(scores: pd.DataFrame, capacity: int, min_score: float = 0.5) ->
     frame["expected_recovery"] = [to_euros(x) for x in frame["score"] * stake]
     frame["_er"] = frame["score"] * stake
     qualified = frame[(frame["score"] >= min_score) & (stake > 0)]
-    ranked = qualified.sort_values(["_er", "score"], ascending=False)
+    keys = ["_er", "score"] if rank_by == "recovery" else ["score", "_er"]
+    ranked = qualified.sort_values(keys, ascending=False)
     return ranked.head(capacity).drop(columns=["_er"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, field_validator
 
 from models.case_messages import PERIOD_RE, TargetRef, case_workflow_id
@@ -17,6 +19,10 @@ class DetectionRunInput(BaseModel):
     open_cases: bool = True
     model_path: str | None = Field(
         default=None, description="supervised re-ranker file; unset: unsupervised score only"
+    )
+    rank_by: Literal["recovery", "suspicion"] = Field(
+        default="recovery",
+        description="recovery: suspicion x stake in euros (as `detect score`); suspicion alone",
     )
 
     @field_validator("period")

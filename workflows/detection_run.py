@@ -67,7 +67,7 @@ class DetectionRunWorkflow:
         self.stage = "scoring"
         scored: ScoreOutcome = await workflow.execute_activity(
             "score_run",
-            args=[run_id, period, inp.capacity, inp.min_score, inp.model_path],
+            args=[run_id, period, inp.capacity, inp.min_score, inp.model_path, inp.rank_by],
             result_type=ScoreOutcome,
             start_to_close_timeout=LONG,
             heartbeat_timeout=HEARTBEAT,

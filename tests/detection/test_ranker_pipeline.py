@@ -47,7 +47,12 @@ def test_training_keeps_the_candidate_with_the_better_out_of_fold_average_precis
 def test_score_claims_ranks_providers_with_decimal_stake(claims_df: pd.DataFrame) -> None:
     out = score_claims(claims_df)
     assert out["provider_id"].is_unique
-    assert out["score"].is_monotonic_decreasing
+    # ranked by expected recovery (suspicion x stake) by default, the rank column states it
+    assert list(out["rank"]) == list(range(1, len(out) + 1))
+    assert out["expected_recovery"].map(float).is_monotonic_decreasing
+    by_suspicion = score_claims(claims_df, rank_by="suspicion")
+    assert by_suspicion["score"].is_monotonic_decreasing
+    assert set(by_suspicion["provider_id"]) == set(out["provider_id"])
     assert all(isinstance(x, Decimal) and x >= 0 for x in out["estimated_stake"])
     assert {"profession", "region", "rule_hits", "explanation", "explanation_items"} <= set(
         out.columns
@@ -81,7 +86,7 @@ def test_cli_synth_score_train_evaluate(tmp_path: Path) -> None:
     res = runner.invoke(detect_app, ["score", "--claims", str(claims), "--out", str(scores)])
     assert res.exit_code == 0, res.output
     out = pd.read_csv(scores)
-    assert list(out.columns[:4]) == ["provider_id", "profession", "region", "score"]
+    assert list(out.columns[:5]) == ["rank", "provider_id", "profession", "region", "score"]
     res = runner.invoke(
         detect_app, ["evaluate", "--scores", str(scores), "--labels", str(labels), "--k", "20"]
     )

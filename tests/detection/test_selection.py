@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from detection.stake import select_top_k
+from detection.pipeline import rank
+from detection.stake import select_top_k, to_euros
 
 TARGETS = pd.DataFrame(
     {
@@ -44,3 +45,19 @@ def test_the_capacity_caps_the_selection() -> None:
 
 def test_nothing_qualifies_nothing_is_selected() -> None:
     assert select_top_k(TARGETS, capacity=5, min_score=0.999).empty
+
+
+def test_the_ranking_is_by_expected_recovery_unless_asked_by_suspicion() -> None:
+    frame = TARGETS.assign(
+        expected_recovery=[
+            to_euros(s * float(k))
+            for s, k in zip(TARGETS["score"], TARGETS["estimated_stake"], strict=True)
+        ]
+    )
+    by_money = rank(frame)
+    assert list(by_money["provider_id"][:3]) == ["e", "b", "d"]  # 36,000 > 4,500 > 640 EUR
+    assert list(by_money["rank"]) == list(range(1, 8))
+    by_suspicion = rank(frame, "suspicion")
+    assert list(by_suspicion["provider_id"][:3]) == ["f", "a", "b"]  # 0.99 > 0.95 > 0.90
+    chosen = select_top_k(frame, capacity=2, min_score=0.75, rank_by="suspicion")
+    assert list(chosen["provider_id"]) == ["a", "b"]  # f has nothing at stake

@@ -14,10 +14,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detection.evaluation import evaluate as evaluate_ranking
-from detection.evaluation import join_scores_labels
+from detection.evaluation import compare_with_baselines, join_scores_labels
 from detection.features import compute_features
-from detection.pipeline import fit_scorer, ranker_inputs, score_claims
+from detection.pipeline import RANK_BY, fit_scorer, ranker_inputs, score_claims
 from detection.ranker import InsufficientLabelsError, SupervisedRanker, load_model, save_model
 from detection.schema import ClaimsFormatError, read_claims
 from vigie.cli.output import console, err_console, format_amount, refusal
@@ -149,23 +148,37 @@ def score(
     out: Annotated[Path, typer.Option("--out", help="Scores file (.csv or .parquet)")],
     model: Annotated[Path | None, typer.Option("--model", help="Trained re-ranker")] = None,
     top_k: Annotated[int, typer.Option("--top-k", help="Explanation items per provider")] = 3,
+    rank_by: Annotated[
+        str,
+        typer.Option(
+            "--rank-by",
+            help="recovery: suspicion x stake, in euros (default); suspicion: atypicality alone",
+        ),
+    ] = "recovery",
 ) -> None:
-    """Score every provider in a claims file; most suspicious first."""
+    """Score every provider in a claims file, in ranking order (the `rank` column)."""
+    if rank_by not in RANK_BY:
+        raise refusal("--rank-by", rank_by, f"one of {', '.join(RANK_BY)}")
     df = _load_claims(claims)
     ranker = load_model(model) if model is not None else None
     with console.status(f"scoring {len(df):,} claims") as status:
-        result = score_claims(df, model=ranker, top_k=top_k, progress=status.update)
+        result = score_claims(
+            df, model=ranker, top_k=top_k, progress=status.update, rank_by=rank_by
+        )
     write_scores(result, out)
-    table = Table(title=f"Top providers ({len(result):,} scored) -> {out}")
-    for col in ("provider_id", "profession", "region", "score", "estimated_stake", "rule_hits"):
+    table = Table(title=f"Top providers by {rank_by} ({len(result):,} scored) -> {out}")
+    columns = ("rank", "provider_id", "profession", "region", "score", "estimated_stake")
+    for col in (*columns, "expected_recovery", "rule_hits"):
         table.add_column(col)
     for row in result.head(10).itertuples():
         table.add_row(
+            str(row.rank),
             row.provider_id,
             row.profession,
             row.region,
             f"{row.score:.3f}",
             format_amount(row.estimated_stake),
+            format_amount(row.expected_recovery),
             str(row.rule_hits),
         )
     console.print(table)
@@ -215,11 +228,15 @@ def evaluate(
     scored = read_scores(scores)
     lab = read_labels(labels)
     merged = join_scores_labels(scored, lab)
-    metrics = evaluate_ranking(merged["label"].to_numpy(), merged["score"].to_numpy(), k)
-    table = Table(title=f"Evaluation of {scores.name} against {labels.name}")
+    compared = compare_with_baselines(merged, k)
+    table = Table(title=f"Evaluation of {scores.name} against {labels.name}, with baselines")
     table.add_column("metric")
-    table.add_column("value", justify="right")
-    for name, value in metrics.items():
-        shown = f"{value:,.0f}" if name in ("n", "positives") else f"{value:.4f}"
-        table.add_row(name, shown)
+    for name in compared.index:
+        table.add_column(str(name), justify="right")
+    for metric in compared.columns:
+        cells = []
+        for value in compared[metric]:
+            money = metric.startswith("euros") or metric in ("n", "positives")
+            cells.append(f"{value:,.0f}" if money else f"{value:.4f}")
+        table.add_row(metric, *cells)
     console.print(table)

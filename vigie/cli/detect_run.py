@@ -24,11 +24,20 @@ from vigie.settings import Settings, get_settings
 from workflows.detection_run import DetectionRunWorkflow
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-OPTIONS = {"period": "--period", "capacity": "--capacity", "min_score": "--min-score"}
+OPTIONS = {
+    "period": "--period",
+    "capacity": "--capacity",
+    "min_score": "--min-score",
+    "rank_by": "--rank-by",
+}
 
 
 def run_input(
-    period: str, capacity: int, min_score: float, model: Path | None
+    period: str,
+    capacity: int,
+    min_score: float,
+    model: Path | None,
+    rank_by: str = "recovery",
 ) -> DetectionRunInput:
     """The run's input from the options, checked before connecting to anything: a bad value
     is refused in one line naming the option, the value and the reason."""
@@ -42,6 +51,7 @@ def run_input(
             capacity=capacity,
             min_score=min_score,
             model_path=str(model.resolve()) if model else None,
+            rank_by=rank_by,  # checked by the model: one of recovery, suspicion
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -79,9 +89,12 @@ def run_command(
         0.5, "--min-score", help="the score floor: no target below it is selected"
     ),
     model: Path | None = typer.Option(None, "--model", help="supervised re-ranker (detect train)"),
+    rank_by: str = typer.Option(
+        "recovery", "--rank-by", help="recovery: suspicion x stake (default); suspicion alone"
+    ),
 ) -> None:
     """Run detection on the imported claims of a month; selected alerts open cases."""
-    inp = run_input(period, capacity, min_score, model)
+    inp = run_input(period, capacity, min_score, model, rank_by)
     settings = get_settings()
     result = asyncio.run(start_and_follow(settings, inp))
     console.print(
