@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import datetime
 from pathlib import Path
 
 from playwright.async_api import Browser, Route, expect
 
+from models.case_actions import ACTION_TYPES
+from models.letter import LetterKind
+from models.local_time import PARIS
 from tests.web.conftest import PASSWORD, SHOTS, Site, signed_in
+from vigie.letters import service as letters
+from vigie.letters.fund import Fund
+from vigie.services.case_commands import act
+from vigie.settings import Settings
 
 
 async def test_an_investigator_records_a_grievance_from_the_worklist_seeing_a_field_error_first(
@@ -217,3 +226,41 @@ async def test_the_pages_load_with_the_network_blocked_except_the_application(
         stylesheet = await page.evaluate("getComputedStyle(document.body).fontFamily")
         assert "system-ui" in stylesheet, "the vendored stylesheet loaded"
     assert outside == [], f"requests outside the application: {outside}"
+
+
+async def test_a_case_page_lists_its_letters_and_serves_each_as_a_pdf(
+    browser: Browser, site: Site
+) -> None:
+    inv = site.user("investigator")
+    case_id = await site.case(assignee=inv, investigate=True)
+    client = site.env.client
+    for name, fields in (
+        (
+            "record_grievance",
+            {
+                "qualification": "fault",
+                "description": "actes facturés en double",
+                "lines": [{"description": "mars", "amount": "420.00", "paid_on": "2025-03-31"}],
+            },
+        ),
+        ("conclude_investigation", {}),
+        ("decide_follow_ups", {"follow_ups": ["warning"]}),
+    ):
+        cmd = ACTION_TYPES[name](request_id=uuid.uuid4().hex, actor=inv, **fields)
+        await act(client, case_id, cmd)
+    today = datetime.now(PARIS).date()
+    letter = await letters.issue(
+        client, case_id, LetterKind.WARNING, inv, Fund.from_settings(Settings()), today
+    )
+    await letters.send(client, site.engine, letter.id, today, inv)
+
+    page = await signed_in(browser, site, inv)
+    await page.goto(f"{site.url}/dossiers/{case_id}")
+    row = page.locator("#letters tbody tr")
+    await expect(row).to_have_count(1)
+    await expect(row).to_contain_text("Avertissement")
+    link = row.locator("a")
+    response = await page.request.get(f"{site.url}{await link.get_attribute('href')}")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert (await response.body()).startswith(b"%PDF-")

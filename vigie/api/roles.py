@@ -67,6 +67,7 @@ WEB_ROUTE_ROLES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/dossiers"): CASE_READERS,
     ("POST", "/dossiers/suivant"): frozenset({INVESTIGATOR}),
     ("GET", "/dossiers/{case_id}"): CASE_READERS,
+    ("GET", "/dossiers/{case_id}/courriers/{letter_id}.pdf"): CASE_READERS,
     ("POST", "/dossiers/{case_id}/actions/{action}"): CASE_WRITERS,
     ("GET", "/equipe"): frozenset({SUPERVISOR, MANAGER, AUDITOR}),
     ("POST", "/equipe/reaffecter"): frozenset({SUPERVISOR, MANAGER}),

@@ -131,7 +131,19 @@ CHOICES: dict[str, str] = {
 }
 
 #: steps of the tracks and kinds of deadlines
+#: procedure letters (vigie/letters), by kind
+LETTERS: dict[str, str] = {
+    "grievances": "Notification of grievances",
+    "warning": "Warning letter",
+    "payment_notice": "Notification to pay",
+    "formal_notice": "Formal notice",
+    "contrainte": "Contrainte",
+    "instalment_plan": "Instalment plan",
+    "director_decision": "Director's decision",
+}
+
 STEPS: dict[str, str] = {
+    "letter_receipt": "acknowledgement of receipt",
     "to_notify": "grievances to notify",
     "observations": "observations period",
     "director_decision": "director's decision",
@@ -259,6 +271,9 @@ class Labels:
         if value in STEPS:
             return self._(STEPS[value])
         return self.choice(value)
+
+    def letter(self, kind: str) -> str:
+        return self._(LETTERS[kind]) if kind in LETTERS else kind
 
     def role(self, name: str) -> str:
         return self._(ROLES.get(name, name))

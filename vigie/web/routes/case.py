@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 
 from models import AppUser, Case, Target
 from vigie.api.roles import ANY_CASE, READ_ANY_CASE
+from vigie.letters.render import render_pdf
+from vigie.letters.service import list_letters, verified_html
 from vigie.services.case_access import read_case
 from vigie.services.case_evidence import case_evidence
 from vigie.services.task_queries import list_tasks
@@ -52,6 +54,7 @@ def _context(request: Request, user: AppUser, case_id: str, kind: str) -> dict[s
         "state": state,
         "names": names,
         "tasks": list_tasks(engine, case_id=case_id),
+        "letters": list_letters(engine, case_id),
         "evidence": case_evidence(engine, case_id),
         "may_act": may_act,
         "read_only": user.role not in ANY_CASE and user.role != "investigator",
@@ -87,6 +90,23 @@ def case_view(
         open_form=None,
         values={},
         **ctx,
+    )
+
+
+@router.get("/dossiers/{case_id}/courriers/{letter_id}.pdf")
+def letter_pdf(request: Request, case_id: str, letter_id: str) -> Response:
+    """A letter of the case as PDF/A, rendered from its stored content (checked by hash)."""
+    user = signed_in(request)
+    if isinstance(user, RedirectResponse):
+        return user
+    _context(request, user, case_id, "")  # the same access rule as the case page
+    letter, html = verified_html(engine_of(request), letter_id)
+    if letter.case_id != case_id:
+        raise PageError(404, "No such letter on this case.", letter_id)
+    return Response(
+        render_pdf(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{letter_id}.pdf"'},
     )
 
 
