@@ -15,10 +15,10 @@ from models.case_actions import ACTION_TYPES, ActionBase
 from models.case_state import CaseState
 from models.letter_actions import IssueLetter
 from models.local_time import show
-from vigie.cli.cases import case_app, fail
+from vigie.cli.cases import case_app
 from vigie.cli.connections import database, temporal_client
 from vigie.cli.identity import acting_user
-from vigie.cli.output import console, err_console
+from vigie.cli.output import console, err_console, fail
 from vigie.services.action_fields import RESERVED, action_fields, fields_text
 from vigie.services.case_commands import act
 from vigie.services.errors import InvalidInputError, VigieError

@@ -13,7 +13,7 @@ from models.local_time import show
 from models.types import Stage
 from vigie.cli.connections import database, temporal_client
 from vigie.cli.identity import acting_user
-from vigie.cli.output import console, err_console, format_amount, shorten
+from vigie.cli.output import console, fail, format_amount, shorten
 from vigie.cli.tasks import task_table
 from vigie.services.blocked import list_blocked, unblock
 from vigie.services.case_access import read_case
@@ -25,11 +25,6 @@ from vigie.settings import get_settings
 
 cases_app = typer.Typer(help="Lists of cases (read from Postgres).", no_args_is_help=True)
 case_app = typer.Typer(help="One case: show it, or act on it.", no_args_is_help=True)
-
-
-def fail(exc: VigieError) -> typer.Exit:
-    err_console.print(f"[red]error[/] {escape(str(exc))}")
-    return typer.Exit(exc.exit_code)
 
 
 @cases_app.command("list")

@@ -18,7 +18,7 @@ from models.letter import LetterKind
 from models.local_time import PARIS
 from vigie.cli.connections import database, temporal_client
 from vigie.cli.identity import acting_user
-from vigie.cli.output import console, err_console
+from vigie.cli.output import console, fail
 from vigie.letters import service
 from vigie.letters.fund import Fund
 from vigie.letters.render import render_pdf
@@ -31,11 +31,6 @@ letters_app = typer.Typer(
 letter_app = typer.Typer(help="One letter: show it, as text, HTML or PDF.", no_args_is_help=True)
 T = TypeVar("T")
 KINDS = ", ".join(k.value for k in LetterKind)
-
-
-def _fail(exc: VigieError) -> typer.Exit:
-    err_console.print(f"[red]error[/] {escape(str(exc))}")
-    return typer.Exit(exc.exit_code)
 
 
 def _today() -> date:
@@ -55,7 +50,7 @@ def _acting(work: Callable[[Client, Engine, str], Awaitable[T]]) -> T:
     try:
         return asyncio.run(run())
     except VigieError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 @letters_app.command("issue")
@@ -143,7 +138,7 @@ def show_command(
             if pdf:
                 pdf.write_bytes(render_pdf(content))
     except VigieError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if html:
         html.write_text(content, encoding="utf-8")
     console.print(

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from vigie.services.errors import VigieError
+
 CENTS = Decimal("0.01")
 ELLIPSIS = "…"
 
@@ -50,3 +52,9 @@ def refusal(option: str, value: object, reason: str) -> typer.Exit:
     stderr and return the exit (code 2) to raise."""
     err_console.print(f"[red]error[/] {escape(f'{option}={value}: {reason}')}", soft_wrap=True)
     return typer.Exit(2)
+
+
+def fail(exc: VigieError) -> typer.Exit:
+    """A known refusal: its one line on stderr, and the exit code its type carries."""
+    err_console.print(f"[red]error[/] {escape(str(exc))}")
+    return typer.Exit(exc.exit_code)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from vigie.cli.connections import database, temporal_client
 from vigie.cli.identity import acting_user
-from vigie.cli.output import console, err_console, format_amount
+from vigie.cli.output import console, err_console, fail, format_amount
 from vigie.services.errors import VigieError
 from vigie.services.payment_file import PaymentFileError
 from vigie.services.payments import (
@@ -26,11 +26,6 @@ from vigie.settings import get_settings
 payments_app = typer.Typer(
     help="Payments received: import, unmatched, assign.", no_args_is_help=True
 )
-
-
-def _fail(exc: VigieError) -> typer.Exit:
-    err_console.print(f"[red]error[/] {escape(str(exc))}")
-    return typer.Exit(exc.exit_code)
 
 
 @payments_app.command("import")
@@ -57,7 +52,7 @@ def import_command(
         err_console.print(f"{len(exc.errors)} problem(s) in {file.name}: nothing was loaded")
         raise typer.Exit(2) from None
     except VigieError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     total = sum((amount for _, _, amount in report.matched), Decimal(0))
     console.print(
         f"import #{report.import_id}: {report.rows} payment(s), {len(report.matched)} recorded "
@@ -114,5 +109,5 @@ def assign_command(
     try:
         asyncio.run(run())
     except VigieError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(f"payment #{suspense_id} recorded on {case_id}")

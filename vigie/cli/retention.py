@@ -9,7 +9,7 @@ from rich.table import Table
 
 from vigie.cli.connections import database
 from vigie.cli.identity import acting_user
-from vigie.cli.output import console, err_console
+from vigie.cli.output import console, err_console, fail
 from vigie.services.errors import VigieError
 from vigie.services.retention import due_for_purge, purge_due
 from vigie.settings import get_settings
@@ -46,6 +46,5 @@ def purge_command() -> None:
                 progress=lambda done, total: err_console.print(f"  {done}/{total} cases purged"),
             )
     except VigieError as exc:
-        err_console.print(f"[red]error[/] {exc}")
-        raise typer.Exit(exc.exit_code) from None
+        raise fail(exc) from None
     console.print(f"{len(report.cases)} case(s) purged; rows rewritten: {report.rows}")

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from vigie.api.security import revoke_user_tokens, set_password
 from vigie.cli.connections import database
-from vigie.cli.output import console, err_console
+from vigie.cli.output import console, err_console, fail
 from vigie.services.errors import VigieError
 from vigie.services.users import ROLES, list_users, set_active, upsert_user
 from vigie.settings import get_settings
@@ -17,11 +17,6 @@ users_app = typer.Typer(
     help="Users and roles (investigator, supervisor, manager, auditor, admin).",
     no_args_is_help=True,
 )
-
-
-def _fail(exc: VigieError) -> typer.Exit:
-    err_console.print(f"[red]error[/] {escape(str(exc))}")
-    return typer.Exit(exc.exit_code)
 
 
 @users_app.command("add")
@@ -37,7 +32,7 @@ def add_user_command(
         try:
             upsert_user(engine, user_id, name, role, supervisor)  # type: ignore[arg-type]
         except VigieError as exc:
-            raise _fail(exc) from None
+            raise fail(exc) from None
     console.print(f"{user_id}: {role}" + (f", supervisor {supervisor}" if supervisor else ""))
 
 
@@ -48,7 +43,7 @@ def deactivate_command(user_id: str) -> None:
         try:
             set_active(engine, user_id, active=False)
         except VigieError as exc:
-            raise _fail(exc) from None
+            raise fail(exc) from None
         revoke_user_tokens(engine, user_id)
     console.print(f"{user_id}: deactivated (API tokens revoked)")
 
