@@ -121,6 +121,8 @@ async def test_a_closed_case_past_retention_loses_its_personal_data_and_keeps_it
     assert letter.mentions == {}
     with pytest.raises(NotFoundError, match="was purged on"):
         read_case(engine, case.case_id, "marc")
+    with pytest.raises(NotFoundError, match="was purged on"):
+        letters.verified_html(engine, letter.id)  # a tombstone, not a tampered letter
     assert purge_due(engine, later).cases == [], "purged once"
 
 

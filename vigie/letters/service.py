@@ -23,6 +23,7 @@ from models.letter_actions import IssueLetter, RecordLetterReceipt, SendLetter
 from vigie.letters.compose import compose
 from vigie.letters.fund import Fund
 from vigie.letters.render import render_html, render_pdf, template_version
+from vigie.services.case_access import refuse_if_purged
 from vigie.services.case_commands import act, current_state
 from vigie.services.errors import InvalidActionError, NotFoundError, VigieError
 from workflows.procedure.deadlines import catch_up
@@ -161,6 +162,7 @@ def list_letters(
 def verified_html(engine: Engine, letter_id: str) -> tuple[Letter, str]:
     """The stored letter and its HTML, checked against the hash its issue recorded."""
     letter = stored(engine, letter_id)
+    refuse_if_purged(engine, letter.case_id)  # past retention its content is a tombstone
     if content_hash(letter.html) != letter.content_hash:
         raise LetterAlteredError(
             f"letter {letter_id}: its content no longer matches its hash {letter.content_hash}"

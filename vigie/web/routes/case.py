@@ -15,7 +15,7 @@ from models import AppUser, Case, Target
 from vigie.api.roles import ANY_CASE, READ_ANY_CASE
 from vigie.letters.render import render_pdf
 from vigie.letters.service import list_letters, verified_html
-from vigie.services.case_access import read_case
+from vigie.services.case_access import log_access, read_case
 from vigie.services.case_evidence import case_evidence
 from vigie.services.task_queries import list_tasks
 from vigie.web import forms
@@ -33,15 +33,21 @@ def _people(request: Request) -> list[AppUser]:
         return list(session.exec(select(AppUser).where(col(AppUser.active).is_(True))).all())
 
 
-def _context(request: Request, user: AppUser, case_id: str, kind: str) -> dict[str, Any]:
-    engine = engine_of(request)
-    with Session(engine) as session:
+def _readable(request: Request, user: AppUser, case_id: str) -> tuple[Case, Target | None]:
+    """The case row and its target, if ``user`` may read the case (404 / 403 otherwise)."""
+    with Session(engine_of(request)) as session:
         row = session.get(Case, case_id)
         target = session.get(Target, row.target_id) if row else None
     if row is None:
         raise PageError(404, "No such case.", case_id)
     if user.role not in READ_ANY_CASE and row.assignee not in (None, user.id):
         raise PageError(403, "This case is assigned to another investigator.", case_id)
+    return row, target
+
+
+def _context(request: Request, user: AppUser, case_id: str, kind: str) -> dict[str, Any]:
+    engine = engine_of(request)
+    row, target = _readable(request, user, case_id)
     state = read_case(engine, case_id, user.id, via="web")
     may_act = user.role in ANY_CASE or (user.role == "investigator" and row.assignee == user.id)
     people = _people(request)
@@ -99,10 +105,12 @@ def letter_pdf(request: Request, case_id: str, letter_id: str) -> Response:
     user = signed_in(request)
     if isinstance(user, RedirectResponse):
         return user
-    _context(request, user, case_id, "")  # the same access rule as the case page
-    letter, html = verified_html(engine_of(request), letter_id)
+    _readable(request, user, case_id)  # the case page's access rule
+    engine = engine_of(request)
+    letter, html = verified_html(engine, letter_id)
     if letter.case_id != case_id:
         raise PageError(404, "No such letter on this case.", letter_id)
+    log_access(engine, user.id, case_id, "web")  # a letter names people: its reading is logged
     return Response(
         render_pdf(html),
         media_type="application/pdf",
