@@ -20,12 +20,12 @@ from models.case_actions import ACTION_TYPES, ActionBase
 from models.case_messages import OpenCaseInput, TargetRef
 from models.case_state import CaseState
 from models.types import ActorType
+from tests.faults import applied_once
 from tests.runtime.test_up import free_port
 from tests.workflows.case_driver import lines
 from vigie.runtime.postgres import ensure_postgres
 from vigie.runtime.stack import Stack
 from vigie.services.case_commands import act, current_state, open_case
-from vigie.services.errors import UnavailableError
 from vigie.services.users import upsert_user
 from vigie.settings import Settings
 
@@ -41,17 +41,6 @@ def grievance(n: int) -> ActionBase:
         description=f"grievance {n}",
         lines=lines("10.00"),
     )
-
-
-async def applied(client: object, case_id: str, cmd: ActionBase) -> CaseState:
-    """The action applied, once: sent again with the same request id while the case could
-    not answer in time."""
-    for _ in range(20):
-        try:
-            return await act(client, case_id, cmd)  # type: ignore[arg-type]
-        except UnavailableError:
-            await asyncio.sleep(2)
-    raise AssertionError(f"{cmd.request_id} never applied on {case_id}")
 
 
 async def test_postgres_restarted_under_load_loses_and_duplicates_nothing(
@@ -88,7 +77,7 @@ async def test_postgres_restarted_under_load_loses_and_duplicates_nothing(
         async def burst(case_id: str, start: int) -> CaseState:
             state = await current_state(client, case_id)
             for n in range(start, start + ACTIONS_PER_CASE):
-                state = await applied(client, case_id, grievance(n))
+                state = await applied_once(client, case_id, grievance(n), tries=20, pause=2)
             return state
 
         work = [asyncio.create_task(burst(c, i * 100)) for i, c in enumerate(case_ids)]

@@ -30,6 +30,7 @@ from models.case_actions import ACTION_TYPES
 from models.case_messages import OpenCaseInput, TargetRef
 from models.case_state import CaseState
 from models.types import ActorType, LedgerKind, Stage
+from tests.faults import applied_once
 from tests.runtime.test_up import free_port
 from tests.workflows.case_driver import lines
 from vigie.services.case_commands import act, current_state, open_case
@@ -163,7 +164,7 @@ async def test_a_worker_killed_mid_ledger_write_resumes_the_case_with_every_row_
         try:
             state = await pending
         except UnavailableError:  # the caller's wait ran out first: the same request again
-            state = await settled(client, case_id, payment)
+            state = await applied_once(client, case_id, payment, tries=12, pause=5)  # type: ignore[arg-type]
         assert state.balance.paid == Decimal("400.00")
         assert state.balance.outstanding == Decimal("600.00")
         await expect_written_once(engine, case_id, state)
@@ -171,15 +172,6 @@ async def test_a_worker_killed_mid_ledger_write_resumes_the_case_with_every_row_
         handle = client.get_workflow_handle(case_id)
         if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
             await handle.terminate("test over")
-
-
-async def settled(client: object, case_id: str, payment: object) -> CaseState:
-    for _ in range(12):
-        try:
-            return await act(client, case_id, payment)  # type: ignore[arg-type]
-        except UnavailableError:
-            await asyncio.sleep(5)
-    raise AssertionError("the payment was never applied")
 
 
 async def expect_written_once(engine: Engine, case_id: str, state: CaseState) -> None:

@@ -83,22 +83,26 @@ def stored(engine: Engine, letter_id: str) -> Letter:
 
 
 async def send(client: Client, engine: Engine, letter_id: str, sent_on: date, actor: str) -> str:
-    letter = stored(engine, letter_id)
     cmd = SendLetter(
         request_id=f"send:{letter_id}", actor=actor, letter_id=letter_id, sent_on=sent_on
     )
-    state = await act(client, letter.case_id, cmd)
-    return state.timeline[-1].summary
+    return await _on_its_case(client, engine, cmd)
 
 
 async def receive(
     client: Client, engine: Engine, letter_id: str, received_on: date, actor: str
 ) -> str:
-    letter = stored(engine, letter_id)
     cmd = RecordLetterReceipt(
         request_id=f"receipt:{letter_id}", actor=actor, letter_id=letter_id, received_on=received_on
     )
-    state = await act(client, letter.case_id, cmd)
+    return await _on_its_case(client, engine, cmd)
+
+
+async def _on_its_case(
+    client: Client, engine: Engine, cmd: SendLetter | RecordLetterReceipt
+) -> str:
+    """Send a letter action to the letter's case; what the case said of it."""
+    state = await act(client, stored(engine, cmd.letter_id).case_id, cmd)
     return state.timeline[-1].summary
 
 
