@@ -83,9 +83,7 @@ class Blocking:
             )
         blocked = self.blocked
         if blocked is None:
-            raise ApplicationError(
-                "the case is not blocked", "not_blocked", type="InvalidAction", non_retryable=True
-            )
+            raise not_blocked()
         await workflow.execute_activity(
             "record_case_unblocked",
             args=[blocked.case_id, request],
@@ -98,9 +96,13 @@ class Blocking:
     @unblock.validator
     def _check_unblock(self, request: Unblock) -> None:
         if self.blocked is None:
-            raise ApplicationError(
-                "the case is not blocked", "not_blocked", type="InvalidAction", non_retryable=True
-            )
+            raise not_blocked()
+
+
+def not_blocked() -> ApplicationError:
+    return ApplicationError(
+        "the case is not blocked", "not_blocked", type="InvalidAction", non_retryable=True
+    )
 
 
 def blocked_refusal(blocked: Blocked) -> InvalidAction:
