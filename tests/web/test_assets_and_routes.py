@@ -14,10 +14,12 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from fastapi.routing import APIRoute
 
+from models.case_actions import ACTION_TYPES
 from vigie.api.roles import WEB_PUBLIC, WEB_ROUTE_ROLES
 from vigie.web import forms, labels, pages
 from vigie.web.charts import vertical
 from vigie.web.i18n import CATALOGS, Formats, translations
+from vigie.web.labels import ACTIONS
 from vigie.web.tables import Table, V, table_csv
 
 WEB = Path(pages.__file__).parent
@@ -126,3 +128,7 @@ def test_a_chart_has_a_title_a_description_and_draws_no_bar_for_a_missing_value(
     assert '<desc id="c-d">une description</desc>' in svg
     assert 'aria-labelledby="c-t c-d"' in svg
     assert svg.count("<rect") == 2  # the legend's swatch and January's bar
+
+
+def test_every_action_has_a_form_title_and_a_timeline_phrase() -> None:
+    assert set(ACTION_TYPES) <= set(ACTIONS), set(ACTION_TYPES) - set(ACTIONS)

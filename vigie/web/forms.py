@@ -21,6 +21,7 @@ from models import AppUser
 from models.case_actions import ACTION_TYPES
 from models.case_state import CaseState
 from models.types import Stage
+from vigie.api.action_requests import SERVER_ONLY
 from vigie.services.action_fields import ActionField, action_fields
 from vigie.services.case_commands import act
 from vigie.services.errors import InvalidActionError
@@ -126,6 +127,8 @@ def possible(name: str, state: CaseState, role: str) -> bool:
     """The procedure table allows the action in the case's stage (and, for a recovery
     action, at the recovery track's step), to this role."""
     if state.stage not in ALLOWED[name] or (name in MANAGER_ONLY and role != "manager"):
+        return False
+    if name in SERVER_ONLY:  # a letter is composed from the case (vigie letters issue)
         return False
     if name in STEPS_FOR:
         recovery = state.tracks.get("recovery")

@@ -44,6 +44,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     ),
     "write_off": ("Write off", "wrote off"),
     "reverse_entry": ("Reverse a ledger entry", "reversed a ledger entry"),
+    "issue_letter": ("Issue a letter", "issued a letter"),
+    "send_letter": ("Record the posting of a letter", "recorded the posting of a letter"),
+    "record_letter_receipt": ("Record a letter's receipt", "recorded a letter's receipt"),
 }
 
 FIELDS: dict[str, str] = {
@@ -144,6 +147,7 @@ LETTERS: dict[str, str] = {
 
 STEPS: dict[str, str] = {
     "letter_receipt": "acknowledgement of receipt",
+    "ended": "ended",
     "to_notify": "grievances to notify",
     "observations": "observations period",
     "director_decision": "director's decision",
