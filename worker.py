@@ -24,6 +24,7 @@ from temporalio.worker import Worker
 
 from activities.case_blocked import CaseBlockedActivities
 from activities.case_projection import CaseProjectionActivities
+from activities.detection_insured import InsuredDetectionActivities
 from activities.detection_run import DetectionActivities
 from activities.indicator_snapshots import IndicatorSnapshotActivities
 from activities.policy import PolicyActivities
@@ -96,6 +97,7 @@ def activities_for(engine: Engine, pseudonym_key: str) -> list[Any]:
     projection = CaseProjectionActivities(engine)
     policy = PolicyActivities(engine)
     detection = DetectionActivities(engine, pseudonym_key)
+    insured_detection = InsuredDetectionActivities(engine, pseudonym_key)
     users = UserActivities(engine)
     indicators = IndicatorSnapshotActivities(engine, refresh_indicators)
     blocked = CaseBlockedActivities(engine)
@@ -110,18 +112,20 @@ def activities_for(engine: Engine, pseudonym_key: str) -> list[Any]:
         detection.extract_partition,
         detection.score_run,
         detection.finish_detection,
+        insured_detection.score_insured_run,
         indicators.refresh_indicator_snapshots,
         retention.purge_personal_data,
     ]
 
 
-def detection_schedule(task_queue: str, capacity: int = 20) -> Schedule:
-    """Detection on the previous month, on the 2nd of each month at 03:00 UTC; a run still
-    going when the next one is due makes the new one skip."""
+def detection_schedule(task_queue: str, capacity: int = 20, insured_capacity: int = 5) -> Schedule:
+    """Detection on the previous month, on the 2nd of each month at 03:00 UTC, providers
+    and insured persons; a run still going when the next one is due makes the new one
+    skip."""
     return Schedule(
         action=ScheduleActionStartWorkflow(
             DetectionRunWorkflow.run,
-            DetectionRunInput(capacity=capacity),
+            DetectionRunInput(capacity=capacity, insured_capacity=insured_capacity),
             id="detection-scheduled",
             task_queue=task_queue,
         ),

@@ -57,6 +57,8 @@ CASTS = {
     "amount_reimbursed": "numeric(12,2)",
     "distance_km": "numeric(9,3)",
     "service_time": "time",
+    "beneficiary_birth_year": "smallint",
+    "beneficiary_chronic": "boolean",
 }
 
 #: the longest text each text column of ``claim`` holds (its VARCHAR length)

@@ -21,6 +21,7 @@ from sqlmodel import col
 from temporalio import activity
 
 from activities.claims_loader import load_claims
+from detection.code_stats import CODE_STATS_COLUMNS, code_stats_of_frame
 from detection.features import compute_features
 from detection.pipeline import score_features
 from detection.ranker import load_model
@@ -28,6 +29,7 @@ from detection.rules import RuleHit, run_rules
 from detection.stake import select_top_k
 from detection.typology import typology
 from models import Alert, Case, DetectionRun, ProviderFeatures, ProviderScore
+from models.detection import PROFESSIONAL
 from models.detection_messages import (
     AlertOutcome,
     AlertToOpen,
@@ -43,6 +45,8 @@ from vigie.runtime.db import transaction
 
 log = logging.getLogger(__name__)
 META = ("profession", "region")
+#: the key, in a provider's stored features, of its lines and amount per act code (stake)
+CODES_KEY = "_codes"
 #: DuckDB scanning pandas frames from several activity threads at once crashed the worker
 #: process (std::bad_cast, then terminate) on the demo's 70 partitions. DuckDB parallelises
 #: each query itself, so one feature query at a time costs little.
@@ -137,6 +141,13 @@ class DetectionActivities:
         activity.heartbeat(f"features of {len(claims)} claims")
         with DUCKDB_LOCK:  # see DUCKDB_LOCK
             features = compute_features(claims)
+            codes = code_stats_of_frame(claims)
+        per_code: dict[str, dict[str, list[float]]] = {}
+        for c in codes.itertuples():
+            per_code.setdefault(str(c.provider_id), {})[str(c.act_code)] = [
+                int(c.lines),
+                float(c.amount),
+            ]
         activity.heartbeat("rules")
         hits = run_rules(claims)
         by_provider: dict[str, list[dict[str, Any]]] = {}
@@ -148,7 +159,8 @@ class DetectionActivities:
                 "provider_id": str(pid),
                 "profession": str(row["profession"]),
                 "region": str(row["region"]),
-                "features": _json_row(row.drop(labels=list(META))),
+                "features": _json_row(row.drop(labels=list(META)))
+                | {CODES_KEY: per_code.get(str(pid), {})},
                 "rule_hits": by_provider.get(str(pid), []),
             }
             for pid, row in features.iterrows()
@@ -182,8 +194,20 @@ class DetectionActivities:
             ).all()
         if not stored:
             return ScoreOutcome(providers=0, alerts=[])
+        codes = pd.DataFrame(
+            [
+                (r.provider_id, code, lines, amount)
+                for r in stored
+                for code, (lines, amount) in (r.features.get(CODES_KEY) or {}).items()
+            ],
+            columns=list(CODE_STATS_COLUMNS),
+        )
         features = pd.DataFrame(
-            [{**r.features, "profession": r.profession, "region": r.region} for r in stored],
+            [
+                {k: v for k, v in r.features.items() if k != CODES_KEY}
+                | {"profession": r.profession, "region": r.region}
+                for r in stored
+            ],
             index=pd.Index([r.provider_id for r in stored], name="provider_id"),
         )
         for name in features.columns:
@@ -194,13 +218,19 @@ class DetectionActivities:
         hits = [_hit_from_json(h) for r in stored for h in r.rule_hits]
         activity.heartbeat(f"scoring {len(features)} providers")
         model = load_model(model_path) if model_path else None
-        scores = score_features(features, hits, model=model, rank_by=rank_by)
+        scores = score_features(
+            features, hits, model=model, rank_by=rank_by, code_stats=codes if len(codes) else None
+        )
         selected = (
             select_top_k(scores, capacity, min_score, rank_by) if capacity else scores.head(0)
         )
         with transaction(self.engine) as session:
-            session.execute(delete(ProviderScore).where(ProviderScore.run_id == run_id))  # type: ignore[arg-type]
-            session.execute(delete(Alert).where(Alert.run_id == run_id))  # type: ignore[arg-type]
+            for table in (ProviderScore, Alert):
+                session.execute(
+                    delete(table).where(
+                        col(table.run_id) == run_id, col(table.target_type) == PROFESSIONAL
+                    )
+                )
             session.execute(
                 insert(ProviderScore).values(
                     [

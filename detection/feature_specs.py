@@ -59,7 +59,31 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("hospital_stay_share", "Share of acts during a hospital stay", "share", 0.005),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
-SPECS: dict[str, FeatureSpec] = {f.name: f for f in FEATURES}
+
+#: insured persons (beneficiaries), compared with peers of the same region, age band and
+#: chronic-condition status (detection.insured_features)
+INSURED_FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec("amount_billed", "Amount of care billed for the person", "EUR", 20.0, "in all"),
+    FeatureSpec("distinct_gps", "General practitioners consulted", "count", 1.0),
+    FeatureSpec("distinct_prescribers", "Distinct prescribers", "count", 1.0),
+    FeatureSpec("distinct_pharmacies", "Pharmacies delivering", "count", 1.0),
+    FeatureSpec(
+        "overlapping_delivery_share",
+        "Share of deliveries of a drug already delivered by another pharmacy within 10 days",
+        "share",
+        0.02,
+    ),
+    FeatureSpec(
+        "lone_prescriber_expensive_share",
+        "Share of expensive deliveries on a prescriber seen nowhere else",
+        "share",
+        0.01,
+    ),
+    FeatureSpec("sick_leave_days", "Days of sick leave prescribed", "count", 2.0, "in all"),
+    FeatureSpec("sick_leave_prescribers", "Doctors prescribing sick leave", "count", 1.0),
+)
+INSURED_FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in INSURED_FEATURES)
+SPECS: dict[str, FeatureSpec] = {f.name: f for f in (*FEATURES, *INSURED_FEATURES)}
 # Explanations show one feature per family; for workload, the physical measure (standard
 # care time) is preferred when it is clearly atypical itself (z >= 3, or half the top z).
 WORKLOAD = (
@@ -71,7 +95,12 @@ WORKLOAD = (
     "patients_per_day_mean",
     "patients_per_day_max",
 )
-FAMILY: dict[str, str] = {n: ("workload" if n in WORKLOAD else n) for n in FEATURE_NAMES}
+FAMILY: dict[str, str] = {n: ("workload" if n in WORKLOAD else n) for n in FEATURE_NAMES} | {
+    "distinct_gps": "doctors",
+    "distinct_prescribers": "doctors",
+    "sick_leave_days": "sick_leave",
+    "sick_leave_prescribers": "sick_leave",
+}
 PREFERRED: dict[str, str] = {"workload": "care_hours_per_day_mean"}
 
 

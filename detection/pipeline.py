@@ -17,7 +17,7 @@ from detection.features import compute_features
 from detection.ranker import SupervisedRanker
 from detection.rules import RuleHit, RulePolicy, hits_frame, run_rules
 from detection.scorer import PeerAtypicalityScorer
-from detection.stake import estimated_stake, to_euros
+from detection.stake import stake_parts, stake_sentence, to_euros
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,7 @@ def score_features(
     top_k: int = 3,
     scorer_params: dict[str, Any] | None = None,
     rank_by: str = "recovery",
+    code_stats: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The scoring half of ``score_claims``, on features and rule hits computed elsewhere
     (e.g. by partition activities that each saw one profession x region)."""
@@ -117,6 +118,7 @@ def score_features(
     if model is not None:
         score = model.score_samples(ranker_inputs(scorer.transform(features), atypicality))
     items = scorer.explain(features, top_k=top_k)
+    stake = stake_parts(features, scorer, code_stats, per_provider["rule_amount"])
     hits_by_provider: dict[str, list[RuleHit]] = {}
     for h in hits:
         hits_by_provider.setdefault(h.provider_id, []).append(h)
@@ -126,6 +128,12 @@ def score_features(
         rules_text = _rule_sentence(hits_by_provider.get(str(pid), []))
         if rules_text:
             parts.append(rules_text)
+        money = stake.loc[str(pid)]
+        stake_text = stake_sentence(
+            money["stake_volume"], money["stake_price"], money["stake_rules"], money["stake"]
+        )
+        if stake_text and parts:
+            parts.append(stake_text)
         texts.append("; ".join(parts) if parts else "No atypical indicator against peers")
     out = pd.DataFrame(
         {
@@ -134,9 +142,7 @@ def score_features(
             "region": features["region"].to_numpy(),
             "score": np.round(score, 6),
             "atypicality_score": np.round(atypicality, 6),
-            "estimated_stake": estimated_stake(
-                features, scorer, per_provider["rule_amount"]
-            ).to_numpy(),
+            "estimated_stake": [to_euros(x) for x in stake["stake"]],
             "rule_hits": per_provider["rule_hits"].fillna(0).astype(int).to_numpy(),
             "n_claims": features["n_claims"].astype(int).to_numpy(),
             "amount_billed": features["amount_billed"].round(2).to_numpy(),

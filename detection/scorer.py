@@ -6,7 +6,11 @@
    score on z+ (IsolationForest by default; LOF and an ECOD-like tail score are available,
    see docs/detection.md for the comparison).
 3. Both are normalised on the fit population and combined into a score in [0, 1]
-   (0.5 = as atypical as the fit population's 95th percentile).
+   (0.5 = as atypical as the fit population's 95th percentile): with c the combination
+   and p95 its 95th percentile, score = r^s / (1 + r^s), r = c / p95, s = `steepness`.
+   A steep mapping (s = 3) keeps the ordering and the 0.5 floor but leaves the
+   unremarkable majority near 0, so that suspicion x stake does not promote a large,
+   ordinary provider over a small, atypical one.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.utils.validation import check_is_fitted
 
+from detection.credibility import screen_features, shrink_towards
 from detection.feature_specs import FAMILY, FEATURE_NAMES, PREFERRED, SPECS, sentence
 from detection.peers import assign_groups, large_enough_groups
 
@@ -28,6 +33,8 @@ MULTIVARIATE_METHODS = ("iforest", "lof", "ecod", "none")
 
 #: below this robust z, a feature is within the peers' usual spread: not an explanation
 MIN_EXPLAINED_Z = 1.0
+#: a score of 0.5 (the default floor) needs at least one deviation this strong
+MIN_STRONG_Z = 3.0
 
 
 class PeerAtypicalityScorer(BaseEstimator):
@@ -39,6 +46,7 @@ class PeerAtypicalityScorer(BaseEstimator):
         univariate_weight: float = 0.6,
         z_clip: float = 30.0,
         shrinkage: float = 30.0,
+        steepness: float = 3.0,
         n_estimators: int = 200,
         random_state: int | None = 0,
     ) -> None:
@@ -48,6 +56,7 @@ class PeerAtypicalityScorer(BaseEstimator):
         self.univariate_weight = univariate_weight
         self.z_clip = z_clip
         self.shrinkage = shrinkage
+        self.steepness = steepness
         self.n_estimators = n_estimators
         self.random_state = random_state
 
@@ -61,6 +70,9 @@ class PeerAtypicalityScorer(BaseEstimator):
         self.groups_ = large_enough_groups(X, self.min_group_size)
         group = assign_groups(X, self.groups_)
         values = X[names].astype("float64")
+        # constant or duplicated features say nothing (or say it twice): left out, reported
+        self.excluded_features_ = screen_features(values)
+        self.families_ = _family_index(names, self.excluded_features_)
         self.raw_medians_ = self._group_medians(X, values)
         # the peers an explanation quotes: raw values, same membership as the medians
         self.raw_reference_ = values.assign(
@@ -88,7 +100,11 @@ class PeerAtypicalityScorer(BaseEstimator):
         self.uni_center_, self.uni_scale_ = _robust_center_scale(uni)
         self.multi_center_, self.multi_scale_ = _robust_center_scale(multi)
         combined = self._combine(uni, multi)
-        self.offset_ = float(max(np.quantile(combined, 0.95), 1e-6))
+        # 0.5 = the top 5 %; but where values are coarse (counts of doctors, pharmacies),
+        # more than 5 % can tie at a mild deviation: 0.5 also needs a feature at least
+        # MIN_STRONG_Z robust deviations above the peers
+        strong = self._combine(np.array([MIN_STRONG_Z]), np.array([self.multi_center_]))
+        self.offset_ = float(max(np.quantile(combined, 0.95), strong[0], 1e-6))
         return self
 
     def _group_medians(self, X: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
@@ -97,21 +113,17 @@ class PeerAtypicalityScorer(BaseEstimator):
         ).T
 
     def _shrink(self, X: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-        """Empirical-Bayes shrinkage of share features towards the peer median, so that one
-        odd claim out of 30 is not read like 30 out of 900 (pseudo-count `shrinkage`)."""
+        """Credibility shrinkage of every feature towards the peer median, with a
+        pseudo-count of `shrinkage` claims (see detection.credibility)."""
         if not self.shrinkage or "n_claims" not in X.columns:
             return values
-        shares = [n for n in values.columns if n in SPECS and SPECS[n].unit == "share"]
         group = assign_groups(X, self.groups_).to_numpy()
-        prior = self.raw_medians_.loc[group, shares].to_numpy()
-        n = X["n_claims"].to_numpy(dtype="float64")[:, None]
-        out = values.copy()
-        raw = values[shares].to_numpy()
-        shrunk = (raw * n + self.shrinkage * np.nan_to_num(prior)) / (n + self.shrinkage)
-        out[shares] = np.where(np.isnan(raw), raw, shrunk)
-        return out
+        prior = self.raw_medians_.loc[group, list(values.columns)].to_numpy()
+        return shrink_towards(values, prior, X["n_claims"].to_numpy(), self.shrinkage)
 
     def _fit_multivariate(self, zpos: np.ndarray) -> Any:
+        if zpos.shape[1] == 0:  # every feature left out: nothing to model
+            return None
         if self.multivariate == "iforest":
             # subsampling picks rows by position: fit on a canonical row order so that the
             # same providers give the same model whatever order the claims came in
@@ -137,15 +149,24 @@ class PeerAtypicalityScorer(BaseEstimator):
         values = self._shrink(X, X[names].astype("float64")).to_numpy()
         z = (values - med) / scale
         z = np.clip(np.nan_to_num(z, nan=0.0), -self.z_clip, self.z_clip)
+        excluded = [j for j, n in enumerate(names) if n in self.excluded_features_]
+        z[:, excluded] = 0.0
         return pd.DataFrame(z, index=X.index, columns=names)
 
     def _zpos(self, X: pd.DataFrame) -> np.ndarray:
-        return np.clip(self.transform(X).to_numpy(), 0.0, None)
+        """Positive deviations, one column per feature family (its strongest member): the
+        seven workload measures are one piece of evidence, not seven."""
+        zpos = np.clip(self.transform(X).to_numpy(), 0.0, None)
+        if not self.families_:
+            return np.zeros((len(zpos), 0))
+        return np.column_stack([zpos[:, members].max(axis=1) for members in self.families_])
 
     def _raw_components(self, zpos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # strongest deviation; averaging several correlated volume features only rewarded size
         uni = zpos.max(axis=1) if zpos.shape[1] else np.zeros(len(zpos))
-        if self.multivariate == "iforest":
+        if self.model_ is None and self.multivariate != "none":
+            multi = np.zeros(len(zpos))
+        elif self.multivariate == "iforest":
             multi = -self.model_.score_samples(zpos)
         elif self.multivariate == "lof":
             multi = -self.model_.score_samples(zpos)
@@ -171,7 +192,8 @@ class PeerAtypicalityScorer(BaseEstimator):
         """Atypicality in [0, 1]; higher = more atypical against peers."""
         check_is_fitted(self, "offset_")
         combined = self._combine(*self._raw_components(self._zpos(X)))
-        return combined / (combined + self.offset_)
+        odds = (combined / self.offset_) ** self.steepness
+        return odds / (1.0 + odds)
 
     def fit_score(self, X: pd.DataFrame) -> np.ndarray:
         return self.fit(X).score_samples(X)
@@ -180,30 +202,43 @@ class PeerAtypicalityScorer(BaseEstimator):
     def explain(self, X: pd.DataFrame, top_k: int = 3) -> list[list[dict[str, Any]]]:
         """Top contributing features per row (z >= 1): the target's raw value, the median
         and percentile of the same peers its score was computed against, and a sentence."""
-        z = self.transform(X)
+        z = self.transform(X).to_numpy()
         group = assign_groups(X, self.groups_).to_numpy()
-        names = list(self.feature_names_in_)
+        names = [str(n) for n in self.feature_names_in_]
+        values = X[names].to_numpy(dtype="float64")
         ref = self.raw_reference_
-        peers_of = {key: ref[_members(ref, key, self.groups_)] for key in set(group)}
+        sorted_peers: dict[tuple[str, str], np.ndarray] = {}
+        peer_counts: dict[str, int] = {}
+
+        def peer_values(key: str, name: str) -> np.ndarray:
+            # each peer group's values, sorted once: a percentile is two binary searches
+            if (key, name) not in sorted_peers:
+                members = ref[_members(ref, key, self.groups_)]
+                peer_counts[key] = len(members)
+                column = members[name].to_numpy(dtype="float64")
+                sorted_peers[key, name] = np.sort(column[~np.isnan(column)])
+            return sorted_peers[key, name]
+
         out: list[list[dict[str, Any]]] = []
         for pos in range(len(X)):
-            row_z = z.iloc[pos].to_numpy()
-            order = _explanation_order(row_z, names)[:top_k]
+            row_z = z[pos]
+            items: list[dict[str, Any]] = []
+            out.append(items)
+            if not len(row_z) or row_z.max() < MIN_EXPLAINED_Z:
+                continue  # nothing stands out: no explanation to build
             key = str(group[pos])
-            peers = peers_of[key]
-            items = []
-            for j in order:
+            for j in _explanation_order(row_z, names)[:top_k]:
                 if row_z[j] < MIN_EXPLAINED_Z:
                     break
-                name = str(names[j])
-                value = float(X[name].iloc[pos])
-                peer_values = peers[name].dropna().to_numpy()
-                pct = _percentile(peer_values, value)
+                name = names[j]
+                value = float(values[pos, j])
+                pct = _percentile(peer_values(key, name), value)
+                peers = peer_counts[key]
                 median = float(self.raw_medians_.loc[key, name])
                 spec = SPECS[name]
                 text = sentence(spec, value, median, pct)
-                if len(peers) < self.min_group_size:
-                    text += f" [only {len(peers)} peers: weak comparison]"
+                if peers < self.min_group_size:
+                    text += f" [only {peers} peers: weak comparison]"
                 items.append(
                     {
                         "feature": name,
@@ -213,12 +248,20 @@ class PeerAtypicalityScorer(BaseEstimator):
                         "percentile": pct,
                         "z": float(row_z[j]),
                         "peer_group": key,
-                        "peers": len(peers),
+                        "peers": peers,
                         "text": text,
                     }
                 )
-            out.append(items)
         return out
+
+
+def _family_index(names: list[str], excluded: dict[str, str]) -> list[list[int]]:
+    """Column indices of each feature family, left-out features dropped."""
+    families: dict[str, list[int]] = {}
+    for j, name in enumerate(names):
+        if name not in excluded:
+            families.setdefault(FAMILY.get(name, name), []).append(j)
+    return list(families.values())
 
 
 def _explanation_order(row_z: np.ndarray, names: list[str]) -> list[int]:
@@ -246,12 +289,14 @@ def _members(X: pd.DataFrame, key: str, groups: set[str]) -> np.ndarray:
     return (X["profession"].astype(str) == key).to_numpy()
 
 
-def _percentile(values: np.ndarray, x: float) -> float:
-    if len(values) == 0 or np.isnan(x):
+def _percentile(sorted_values: np.ndarray, x: float) -> float:
+    """Mid-rank percentile of ``x`` among the (sorted, non-missing) peer values."""
+    n = len(sorted_values)
+    if n == 0 or np.isnan(x):
         return float("nan")
-    below = float((values < x).mean())
-    equal = float((values == x).mean())
-    return round(100.0 * (below + 0.5 * equal), 1)
+    below = int(np.searchsorted(sorted_values, x, side="left"))
+    equal = int(np.searchsorted(sorted_values, x, side="right")) - below
+    return round(100.0 * (below + 0.5 * equal) / n, 1)
 
 
 def _robust_center_scale(x: np.ndarray) -> tuple[float, float]:

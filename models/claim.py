@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, Index, Numeric, PrimaryKeyConstraint
+from sqlalchemy import Column, Date, Index, Numeric, PrimaryKeyConstraint, SmallInteger
 from sqlmodel import Field, SQLModel
 
 from models.types import timestamp_column
@@ -41,6 +41,8 @@ class Claim(SQLModel, table=True):
     hospital_stay_end: date | None = None
     distance_km: Decimal | None = Field(default=None, sa_column=Column(Numeric(9, 3)))
     service_time: time | None = None
+    beneficiary_birth_year: int | None = Field(default=None, sa_column=Column(SmallInteger))
+    beneficiary_chronic: bool | None = None
     import_id: int = Field(index=False)
 
 

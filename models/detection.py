@@ -11,6 +11,10 @@ from sqlmodel import Field, SQLModel
 
 from models.types import money_column, timestamp_column
 
+#: ``target_type`` of a scored provider and of a scored insured person
+PROFESSIONAL = "professional"
+INSURED = "insured"
+
 
 class DetectionRun(SQLModel, table=True):
     __tablename__ = "detection_run"
@@ -44,14 +48,19 @@ class ProviderFeatures(SQLModel, table=True):
 
 
 class ProviderScore(SQLModel, table=True):
+    """A scored target of a run: a provider, or an insured person (``target_type``
+    ``insured``: ``provider_id`` then holds the insured person's pseudonymised identifier
+    and ``profession`` the peer class, age band and chronic status)."""
+
     __tablename__ = "provider_score"
     __table_args__ = (
-        UniqueConstraint("run_id", "provider_id", name="uq_score_run_provider"),
-        Index("ix_score_run_rank", "run_id", "rank"),
+        UniqueConstraint("run_id", "target_type", "provider_id", name="uq_score_run_target"),
+        Index("ix_score_run_rank", "run_id", "target_type", "rank"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     run_id: str = Field(foreign_key="detection_run.id", max_length=140)
+    target_type: str = Field(default=PROFESSIONAL, max_length=20)
     provider_id: str = Field(max_length=64, index=True)
     profession: str = Field(max_length=40)
     region: str = Field(max_length=40)
@@ -64,13 +73,17 @@ class ProviderScore(SQLModel, table=True):
 
 
 class Alert(SQLModel, table=True):
-    """A selected provider: it becomes (or joins) a case through triage."""
+    """A selected target (provider or insured person, see ``ProviderScore``): it becomes
+    (or joins) a case through triage."""
 
     __tablename__ = "alert"
-    __table_args__ = (UniqueConstraint("run_id", "provider_id", name="uq_alert_run_provider"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "target_type", "provider_id", name="uq_alert_run_target"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     run_id: str = Field(foreign_key="detection_run.id", max_length=140, index=True)
+    target_type: str = Field(default=PROFESSIONAL, max_length=20)
     provider_id: str = Field(max_length=64)
     period: str = Field(max_length=7)
     score: float = Field(sa_column=Column(Float, nullable=False))

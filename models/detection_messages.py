@@ -15,6 +15,12 @@ class DetectionRunInput(BaseModel):
         default=None, description="YYYY-MM; unset: the month before the run (scheduled runs)"
     )
     capacity: int = Field(default=20, ge=0, description="how many alerts investigators can take")
+    insured_capacity: int = Field(
+        default=0,
+        ge=0,
+        description="how many insured-person alerts to select as well (insured persons are "
+        "scored when above 0)",
+    )
     min_score: float = Field(default=0.5, ge=0, le=1)
     open_cases: bool = True
     model_path: str | None = Field(
@@ -48,8 +54,9 @@ class PartitionResult(BaseModel):
 
 class AlertToOpen(BaseModel):
     alert_id: int
-    provider_id: str
-    profession: str
+    actor_type: ActorType = ActorType.PROFESSIONAL
+    provider_id: str = Field(description="the provider's, or the insured person's, identifier")
+    profession: str | None
     region: str
     score: float
     estimated_stake: Money
@@ -61,11 +68,11 @@ class AlertToOpen(BaseModel):
 
 
 def alert_target(alert: AlertToOpen) -> TargetRef:
-    """Detection scores professionals: the alert's target."""
+    """The alert's target: a professional, or an insured person (no profession)."""
     return TargetRef(
-        actor_type=ActorType.PROFESSIONAL,
+        actor_type=alert.actor_type,
         identifier=alert.provider_id,
-        profession=alert.profession,
+        profession=alert.profession if alert.actor_type is ActorType.PROFESSIONAL else None,
         region=alert.region,
     )
 
@@ -92,6 +99,8 @@ class DetectionRunResult(BaseModel):
     partitions: int = 0
     claims: int = 0
     providers: int = 0
-    alerts: int = 0
+    insured: int = Field(default=0, description="insured persons scored")
+    alerts: int = Field(default=0, description="providers' and insured persons' alerts")
+    insured_alerts: int = 0
     cases_opened: int = 0
     already_open: int = 0

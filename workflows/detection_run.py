@@ -1,5 +1,8 @@
 """DetectionRunWorkflow: claims of one month -> partition features -> scores -> alerts -> cases.
 
+Providers are scored from per-partition features; insured persons (when the run asks for
+insured alerts) in one activity over the month, since their claims span every partition.
+
 The work fans out as one heartbeating activity per profession x region partition. Selected
 alerts open cases as child FraudCaseWorkflows whose ids derive from target and period, so a
 re-run of the same period opens no duplicate: the existing case is reported instead.
@@ -75,6 +78,18 @@ class DetectionRunWorkflow:
         )
         alerts = scored.alerts
         result.providers, result.alerts = scored.providers, len(alerts)
+        if inp.insured_capacity:  # insured persons: their claims span every partition
+            insured: ScoreOutcome = await workflow.execute_activity(
+                "score_insured_run",
+                args=[run_id, period, inp.insured_capacity, inp.min_score, inp.rank_by],
+                result_type=ScoreOutcome,
+                start_to_close_timeout=LONG,
+                heartbeat_timeout=HEARTBEAT,
+                retry_policy=RETRY,
+            )
+            alerts = alerts + insured.alerts
+            result.insured, result.insured_alerts = insured.providers, len(insured.alerts)
+            result.alerts = len(alerts)
         self.stage = "opening cases"
         outcomes = [await self._open(a, period, run_id) for a in alerts] if inp.open_cases else []
         result.cases_opened = sum(o.outcome == "opened" for o in outcomes)

@@ -29,6 +29,7 @@ OPTIONS = {
     "capacity": "--capacity",
     "min_score": "--min-score",
     "rank_by": "--rank-by",
+    "insured_capacity": "--insured-capacity",
 }
 
 
@@ -38,6 +39,7 @@ def run_input(
     min_score: float,
     model: Path | None,
     rank_by: str = "recovery",
+    insured_capacity: int = 0,
 ) -> DetectionRunInput:
     """The run's input from the options, checked before connecting to anything: a bad value
     is refused in one line naming the option, the value and the reason."""
@@ -52,6 +54,7 @@ def run_input(
             min_score=min_score,
             model_path=str(model.resolve()) if model else None,
             rank_by=rank_by,  # checked by the model: one of recovery, suspicion
+            insured_capacity=insured_capacity,
         )
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -92,21 +95,32 @@ def run_command(
     rank_by: str = typer.Option(
         "recovery", "--rank-by", help="recovery: suspicion x stake (default); suspicion alone"
     ),
+    insured_capacity: int = typer.Option(
+        5,
+        "--insured-capacity",
+        help="insured-person alerts investigators can take as well (0: providers only)",
+    ),
 ) -> None:
     """Run detection on the imported claims of a month; selected alerts open cases."""
-    inp = run_input(period, capacity, min_score, model, rank_by)
+    inp = run_input(period, capacity, min_score, model, rank_by, insured_capacity)
     settings = get_settings()
     result = asyncio.run(start_and_follow(settings, inp))
+    insured = f", {result.insured} insured persons" if insured_capacity else ""
     console.print(
         f"{result.claims} claims, {result.partitions} partitions, {result.providers} "
-        f"providers scored; {result.alerts} alerts: {result.cases_opened} cases opened, "
-        f"{result.already_open} already open"
+        f"providers{insured} scored; {result.alerts} alerts: {result.cases_opened} cases "
+        f"opened, {result.already_open} already open"
     )
-    if result.alerts < capacity:
-        console.print(
-            f"{capacity - result.alerts} of {capacity} slots left unused: only {result.alerts} "
-            f"target(s) score at least {min_score} with money at stake"
-        )
+    slots = (
+        ("provider", capacity, result.alerts - result.insured_alerts),
+        ("insured-person", insured_capacity, result.insured_alerts),
+    )
+    for kind, room, taken in slots:
+        if taken < room:
+            console.print(
+                f"{room - taken} of {room} {kind} slots left unused: only {taken} "
+                f"target(s) score at least {min_score} with money at stake"
+            )
     with database(settings) as engine:
         alerts = run_alerts(engine, result.run_id)
     if alerts:

@@ -14,11 +14,11 @@ EXPLANATION_WIDTH = 160
 
 def alerts_table(alerts: list[Alert], title: str = "Alerts, by expected recovery") -> Table:
     table = Table(title=title)
-    for header in ("provider", "score", "stake EUR", "case", "why"):
+    for header in ("target", "score", "stake EUR", "case", "why"):
         table.add_column(header, overflow="fold")
     for a in alerts:
         table.add_row(
-            a.provider_id,
+            f"insured {a.provider_id}" if a.target_type == "insured" else a.provider_id,
             f"{a.score:.2f}",
             format_amount(a.estimated_stake),
             a.outcome or "-",

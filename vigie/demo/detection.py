@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 DEMO_CLAIMS = 200_000
 DEMO_SEED = 42
 DEMO_CAPACITY = 8
+DEMO_INSURED_CAPACITY = 2
 
 
 def demo_claims(stack: Stack, console: Console) -> str:
@@ -58,13 +59,16 @@ async def run_detection(stack: Stack, console: Console) -> None:
     console.print(f"detection run {run_id} on {period} (capacity {DEMO_CAPACITY} alerts)")
     result: DetectionRunResult = await stack.client.execute_workflow(
         DetectionRunWorkflow.run,
-        DetectionRunInput(period=period, capacity=DEMO_CAPACITY),
+        DetectionRunInput(
+            period=period, capacity=DEMO_CAPACITY, insured_capacity=DEMO_INSURED_CAPACITY
+        ),
         id=run_id,
         task_queue=stack.settings.task_queue,
     )
     console.print(
-        f"  {result.claims} claims in {result.partitions} profession x region partitions; "
-        f"{result.alerts} alerts: {result.cases_opened} cases opened, "
+        f"  {result.claims} claims in {result.partitions} profession x region partitions, "
+        f"{result.insured} insured persons; {result.alerts} alerts "
+        f"({result.insured_alerts} on insured persons): {result.cases_opened} cases opened, "
         f"{result.already_open} already open"
     )
     alerts = run_alerts(stack.engine, result.run_id)
