@@ -5,9 +5,15 @@ The same peer scorer as for providers (detection.scorer), on the insured-person 
 (falling back to the age band x chronic status nationally). An insured person has few
 claims, so the credibility pseudo-count is in single claims (5), not 30.
 
-Stake, in euros: the amount billed above the peers' median (credibility-weighted), plus
-the deliveries that overlap another pharmacy's and the expensive deliveries on a
-prescriber seen nowhere else; capped at what was billed.
+Stake, in euros: what the suspicious part of the care cost, not what the person's care
+cost (a seriously ill person bills a lot and is no fraudster):
+
+* doctors: the general practitioners' fees in the share of GPs beyond the peers' median
+  (9 GPs where peers see 2: 7/9 of the GP fees);
+* overlapping deliveries: a drug delivered again by another pharmacy within 10 days;
+* lone-prescriber deliveries: expensive deliveries on a prescriber seen nowhere else;
+* sick leave: the days of leave beyond the peers' median, at an average daily allowance
+  (``daily_allowance``: the fund's own figure; the claims carry no allowance amounts).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from detection.stake import to_euros
 logger = logging.getLogger(__name__)
 
 INSURED_SHRINKAGE = 5.0
+#: euros per day of sick leave: an average daily allowance, to be set to the fund's figure
+DAILY_ALLOWANCE = 40.0
 INSURED_MIN_GROUP = 30
 INSURED_COLUMNS = (
     "rank",
@@ -42,24 +50,47 @@ INSURED_COLUMNS = (
 )
 
 
-def insured_stake(features: pd.DataFrame, scorer: PeerAtypicalityScorer) -> pd.DataFrame:
-    """Per insured person, float euros: ``stake_volume``, ``stake_evidence``, ``stake``."""
+def insured_stake(
+    features: pd.DataFrame, scorer: PeerAtypicalityScorer, daily_allowance: float = DAILY_ALLOWANCE
+) -> pd.DataFrame:
+    """Per insured person, float euros: each part and ``stake``, their sum."""
     group = assign_groups(features, scorer.groups_).to_numpy()
-    billed = features["amount_billed"].to_numpy(dtype=float)
-    median = np.nan_to_num(scorer.raw_medians_.loc[group, "amount_billed"].to_numpy(dtype=float))
-    n = features["n_claims"].to_numpy(dtype=float)
-    volume = np.clip(billed - median, 0, None) * n / (n + scorer.shrinkage)
-    evidence = features["overlapping_amount"].fillna(0).to_numpy(dtype=float) + features[
-        "lone_prescriber_amount"
-    ].fillna(0).to_numpy(dtype=float)
-    return pd.DataFrame(
+
+    def beyond_peers(name: str) -> np.ndarray:
+        median = scorer.raw_medians_.loc[group, name].to_numpy(dtype=float)
+        own = features[name].to_numpy(dtype=float)
+        return np.clip(np.nan_to_num(own - median), 0, None)
+
+    gps = features["distinct_gps"].to_numpy(dtype=float)
+    extra_gp_share = np.divide(
+        beyond_peers("distinct_gps"), gps, out=np.zeros(len(gps)), where=gps > 0
+    )
+    parts = pd.DataFrame(
         {
-            "stake_volume": volume,
-            "stake_evidence": evidence,
-            "stake": np.fmin(volume + evidence, billed),
+            "stake_doctors": extra_gp_share * features["gp_amount"].fillna(0).to_numpy(float),
+            "stake_overlapping": features["overlapping_amount"].fillna(0).to_numpy(float),
+            "stake_lone_prescriber": features["lone_prescriber_amount"].fillna(0).to_numpy(float),
+            "stake_sick_leave": beyond_peers("sick_leave_days") * daily_allowance,
         },
         index=features.index,
     )
+    parts["stake"] = parts.sum(axis=1)
+    return parts
+
+
+STAKE_WORDS = {
+    "stake_doctors": "of fees of GPs beyond the peers' number",
+    "stake_overlapping": "of deliveries overlapping another pharmacy's",
+    "stake_lone_prescriber": "of expensive deliveries on a lone prescriber",
+    "stake_sick_leave": "of daily allowances for leave beyond the peers'",
+}
+
+
+def _stake_sentence(money: pd.Series) -> str:
+    parts = [
+        f"{money[k]:,.2f} EUR {words}" for k, words in STAKE_WORDS.items() if money[k] >= 0.005
+    ]
+    return f"Stake {money['stake']:,.2f} EUR: " + ", ".join(parts) if parts else ""
 
 
 def score_insured(
@@ -84,12 +115,9 @@ def score_insured(
     texts = []
     for row_items, (_, money) in zip(items, stake.iterrows(), strict=True):
         parts = [it["text"] for it in row_items]
-        if parts and money["stake"] >= 0.005:
-            parts.append(
-                f"Stake {money['stake']:,.2f} EUR: {money['stake_volume']:,.2f} EUR above the "
-                f"peers' care, {money['stake_evidence']:,.2f} EUR of overlapping or "
-                "lone-prescriber deliveries"
-            )
+        stake_text = _stake_sentence(money)
+        if parts and stake_text:
+            parts.append(stake_text)
         texts.append("; ".join(parts) if parts else "No atypical indicator against peers")
     out = pd.DataFrame(
         {

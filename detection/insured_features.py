@@ -25,6 +25,8 @@ OVERLAP_DAYS = 10
 #: act code of a sick-leave prescription (quantity = days of leave)
 SICK_LEAVE_CODE = "AAT"
 AGE_BANDS = ((0, 16), (16, 30), (30, 45), (45, 60), (60, 75), (75, 200))
+#: amounts the stake is priced from (detection.insured)
+EVIDENCE_COLUMNS = ("gp_amount", "overlapping_amount", "lone_prescriber_amount")
 INSURED_META = ("profession", "region", "n_claims", "age_band", "chronic")
 
 _SQL = """
@@ -72,7 +74,8 @@ b AS (
          count(DISTINCT CASE WHEN act_code = '{sick_leave}' THEN provider_id END)
            AS sick_leave_prescribers,
          sum(CASE WHEN profession = 'pharmacy' THEN amount_billed ELSE 0 END)
-           AS pharmacy_amount
+           AS pharmacy_amount,
+         sum(CASE WHEN profession = 'gp' THEN amount_billed ELSE 0 END) AS gp_amount
   FROM c GROUP BY 1
 )
 SELECT b.*, coalesce(o.overlapping_delivery_share, 0) AS overlapping_delivery_share,
@@ -125,7 +128,7 @@ def compute_insured_features(
     out["profession"] = out["age_band"] + ", " + out["chronic"]
     out["region"] = out["region"].astype(str)
     out[list(INSURED_FEATURE_NAMES)] = out[list(INSURED_FEATURE_NAMES)].astype("float64")
-    evidence = out[["overlapping_amount", "lone_prescriber_amount"]].astype("float64")
+    evidence = out[list(EVIDENCE_COLUMNS)].astype("float64")
     return out[list(INSURED_META) + list(INSURED_FEATURE_NAMES)].join(evidence)
 
 

@@ -57,9 +57,41 @@ def rank(out: pd.DataFrame, rank_by: str = "recovery") -> pd.DataFrame:
     return ranked
 
 
-def ranker_inputs(z: pd.DataFrame, atypicality: np.ndarray) -> pd.DataFrame:
-    """Supervised model inputs: peer z-scores plus the unsupervised score."""
-    return z.assign(atypicality_score=atypicality)
+def ranker_inputs(
+    z: pd.DataFrame,
+    atypicality: np.ndarray,
+    features: pd.DataFrame | None = None,
+    stake: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Supervised model inputs: peer z-scores, the unsupervised score and, when given,
+    size and money (log amount billed, log claims, log stake and its parts): where audited
+    outcomes track size, the model must see it. A model trained on fewer inputs reads only
+    the ones it knows (SupervisedRanker selects its columns)."""
+    inputs = z.assign(atypicality_score=atypicality)
+    if features is not None:
+        inputs["log_amount_billed"] = np.log1p(features["amount_billed"].to_numpy(dtype=float))
+        inputs["log_claims"] = np.log1p(features["n_claims"].to_numpy(dtype=float))
+    if stake is not None:
+        for name in ("stake", "stake_volume", "stake_price", "stake_rules"):
+            values = stake[name].reindex(z.index.astype(str)).to_numpy(dtype=float)
+            inputs[f"log_{name}"] = np.log1p(np.clip(values, 0, None))
+    return inputs
+
+
+def supervised_inputs(
+    features: pd.DataFrame,
+    hits: list[RuleHit],
+    code_stats: pd.DataFrame | None = None,
+    scorer_params: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """What ``detect train`` learns from and ``score_features`` feeds a trained model: the
+    same function for both, so the columns always match."""
+    scorer = fit_scorer(features, **(scorer_params or {}))
+    rule_amount = hits_frame(hits).reindex(features.index)["rule_amount"]
+    stake = stake_parts(features, scorer, code_stats, rule_amount)
+    return ranker_inputs(
+        scorer.transform(features), scorer.score_samples(features), features, stake
+    )
 
 
 def fit_scorer(features: pd.DataFrame, **params: Any) -> PeerAtypicalityScorer:
@@ -114,11 +146,12 @@ def score_features(
     scorer = fit_scorer(features, **(scorer_params or {}))
     atypicality = scorer.score_samples(features)
     per_provider = hits_frame(hits).reindex(features.index)
+    stake = stake_parts(features, scorer, code_stats, per_provider["rule_amount"])
     score = atypicality
     if model is not None:
-        score = model.score_samples(ranker_inputs(scorer.transform(features), atypicality))
+        inputs = ranker_inputs(scorer.transform(features), atypicality, features, stake)
+        score = model.score_samples(inputs)
     items = scorer.explain(features, top_k=top_k)
-    stake = stake_parts(features, scorer, code_stats, per_provider["rule_amount"])
     hits_by_provider: dict[str, list[RuleHit]] = {}
     for h in hits:
         hits_by_provider.setdefault(h.provider_id, []).append(h)

@@ -126,7 +126,7 @@ def test_expensive_deliveries_on_a_prescriber_seen_nowhere_else_are_evidence_at_
     assert scored.loc["FORGE", "rank"] == 1
     # the three deliveries (1,800.00) are evidence: the stake holds them
     assert float(scored.loc["FORGE", "estimated_stake"]) >= 1800.0
-    assert "lone-prescriber deliveries" in scored.loc["FORGE", "explanation"]
+    assert "of expensive deliveries on a lone prescriber" in scored.loc["FORGE", "explanation"]
 
 
 def test_a_chronic_patient_is_compared_with_chronic_peers_of_the_same_age() -> None:
@@ -140,3 +140,16 @@ def test_a_chronic_patient_is_compared_with_chronic_peers_of_the_same_age() -> N
 def test_age_bands_are_counted_from_the_year_of_the_claims() -> None:
     bands = age_band(pd.Series([2025, 2000, 1980, 1966, 1950, None]), 2025)
     assert list(bands) == ["0-15", "16-29", "45-59", "45-59", "75+", "age unknown"]
+
+
+def test_a_heavy_but_ordinary_consumer_of_care_has_little_at_stake() -> None:
+    """Stake is the cost of the suspicious part: billing a lot is not, by itself, a stake."""
+    heavy = pd.DataFrame(
+        [
+            _claim("HEAVY", "PH01", "pharmacy", "PH7", 3 + 7 * k, 300.0, "R01", 1950)
+            for k in range(3)
+        ]
+    )
+    scored = _scored(heavy, _forger())
+    assert float(scored.loc["HEAVY", "estimated_stake"]) == 0.0
+    assert scored.loc["FORGE", "rank"] < scored.loc["HEAVY", "rank"]

@@ -41,10 +41,17 @@ async def run_detection(
     model: str | None = None,
     capacity: int = 3,
     min_score: float = 0.0,
+    insured_capacity: int = 0,
 ) -> DetectionRunResult:
     return await env.client.execute_workflow(
         DetectionRunWorkflow.run,
-        DetectionRunInput(period=period, capacity=capacity, min_score=min_score, model_path=model),
+        DetectionRunInput(
+            period=period,
+            capacity=capacity,
+            min_score=min_score,
+            model_path=model,
+            insured_capacity=insured_capacity,
+        ),
         id=f"detection:{period}:{uuid.uuid4().hex[:6]}",
         task_queue=task_queue,
     )
@@ -175,3 +182,29 @@ async def test_a_run_of_capacity_5_opens_no_case_below_the_floor_or_with_a_zero_
         scores = s.exec(select(ProviderScore).where(ProviderScore.run_id == result.run_id)).all()
     qualified = [p for p in scores if p.score >= floor and p.estimated_stake > 0]
     assert result.alerts == min(5, len(qualified)), "fewer only when fewer qualify"
+
+
+async def test_a_run_with_insured_capacity_opens_insured_person_cases_with_their_explanation(
+    dev_env: WorkflowEnvironment, dev_worker: str, engine: Engine, january_claims: str
+) -> None:
+    result = await run_detection(
+        dev_env, dev_worker, january_claims, capacity=1, min_score=0.5, insured_capacity=2
+    )
+    assert result.insured > 1_000 and result.insured_alerts == 2
+    assert result.alerts == 3 and result.cases_opened == 3 - result.already_open
+    with Session(engine) as s:
+        insured = s.exec(
+            select(Alert).where(Alert.run_id == result.run_id, Alert.target_type == "insured")
+        ).all()
+        cases = {a.case_id: s.get(Case, a.case_id) for a in insured}
+        ranked = s.exec(
+            select(ProviderScore)
+            .where(ProviderScore.run_id == result.run_id, ProviderScore.target_type == "insured")
+            .order_by(ProviderScore.rank)
+        ).all()
+    assert all(a.score >= 0.5 and a.estimated_stake > 0 for a in insured)
+    assert all(c is not None and c.id.startswith("case:insured:") for c in cases.values())
+    assert all(c is not None and c.source == "detection" for c in cases.values())
+    # explained against peers of the same age band and chronic status, with the stake
+    assert all("peers' median" in a.explanation and "Stake" in a.explanation for a in insured)
+    assert ranked[0].rank == 1 and "," in ranked[0].profession  # e.g. "60-74, chronic"

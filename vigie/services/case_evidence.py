@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from models import Alert, ProviderFeatures, ProviderScore
+from models.detection import PROFESSIONAL
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,22 @@ def case_evidence(engine: Engine, case_id: str) -> CaseEvidence | None:
             return None
         score = session.exec(
             select(ProviderScore).where(
-                ProviderScore.run_id == alert.run_id, ProviderScore.provider_id == alert.provider_id
+                ProviderScore.run_id == alert.run_id,
+                ProviderScore.target_type == alert.target_type,
+                ProviderScore.provider_id == alert.provider_id,
             )
         ).first()
-        features = session.exec(
-            select(ProviderFeatures).where(
-                ProviderFeatures.run_id == alert.run_id,
-                ProviderFeatures.provider_id == alert.provider_id,
-            )
-        ).first()
+        # rule hits are the providers' (an insured person's evidence is in the explanation)
+        features = (
+            session.exec(
+                select(ProviderFeatures).where(
+                    ProviderFeatures.run_id == alert.run_id,
+                    ProviderFeatures.provider_id == alert.provider_id,
+                )
+            ).first()
+            if alert.target_type == PROFESSIONAL
+            else None
+        )
     hits = [
         RuleEvidence(
             rule=str(h["rule"]),
