@@ -15,7 +15,7 @@ class Act:
     code: str
     tariff_cents: int
     minutes: int
-    share: float  # typical share of a profession's claim lines
+    share: float  # typical share of a profession's claim lines (0: planted separately)
     expensive: bool = False
     free_price: bool = False  # billed price may exceed the tariff (reimbursement base)
 
@@ -77,6 +77,9 @@ PROFESSIONS: dict[str, Profession] = {
                 Act("APC", 5650, 30, 0.05, expensive=True),
                 Act("DEQP003", 1452, 10, 0.06),
                 Act("MEG", 500, 5, 0.05),
+                # sick-leave prescription (arret de travail): quantity = days of leave, no fee.
+                # Share 0: not in a GP's drawn code mix; the generator plants it on patients.
+                Act("AAT", 0, 0, 0.0),
             ),
             daily_lines=24.0,
             panel=550,

@@ -75,7 +75,7 @@ INSURED_FEATURES: tuple[FeatureSpec, ...] = (
     ),
     FeatureSpec(
         "lone_prescriber_expensive_share",
-        "Share of expensive deliveries on a prescriber seen nowhere else",
+        "Share of expensive deliveries on a prescriber who prescribes nothing else for the person",
         "share",
         0.01,
     ),

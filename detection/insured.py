@@ -11,7 +11,8 @@ cost (a seriously ill person bills a lot and is no fraudster):
 * doctors: the general practitioners' fees in the share of GPs beyond the peers' median
   (9 GPs where peers see 2: 7/9 of the GP fees);
 * overlapping deliveries: a drug delivered again by another pharmacy within 10 days;
-* lone-prescriber deliveries: expensive deliveries on a prescriber seen nowhere else;
+* lone-prescriber deliveries: expensive deliveries on a prescriber who prescribes nothing
+  else for the person;
 * sick leave: the days of leave beyond the peers' median, at an average daily allowance
   (``daily_allowance``: the fund's own figure; the claims carry no allowance amounts).
 """

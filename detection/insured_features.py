@@ -5,7 +5,7 @@ status (a chronic patient legitimately sees several doctors and gets many delive
 The features follow the insured-person fraud signals: doctor shopping (many distinct
 general practitioners and prescribers), prescription nomadism (the same drug delivered by
 several pharmacies within a few days), forged prescriptions (expensive deliveries on a
-prescriber found nowhere else in the claims), sick-leave abuse (days of leave prescribed),
+prescriber who prescribes nothing else for the person), sick-leave abuse (days of leave prescribed),
 and the amounts.
 
 Input: a DuckDB connection holding the view ``claims_v`` (see detection.claims_db), or a
@@ -36,9 +36,10 @@ WITH c AS (
          {birth_year} AS birth_year, {chronic} AS chronic, {expensive} AS expensive
   FROM {view}
 ),
-presc_reach AS (
-  SELECT prescriber_id, count(DISTINCT beneficiary_id) AS patients FROM c
-  WHERE prescriber_id IS NOT NULL GROUP BY 1
+presc_lines AS (
+  -- per person and prescriber: the lines that are not expensive deliveries
+  SELECT beneficiary_id, prescriber_id, count(*) FILTER (WHERE NOT expensive) AS other_lines
+  FROM c WHERE prescriber_id IS NOT NULL GROUP BY ALL
 ),
 pharma AS (
   SELECT c.*, lag(provider_id) OVER w AS prev_pharmacy, lag(service_date) OVER w AS prev_date
@@ -57,10 +58,10 @@ overlap AS (
 ),
 lonely AS (
   SELECT p.beneficiary_id,
-         avg((r.patients = 1 AND p.expensive)::INTEGER) AS lone_prescriber_expensive_share,
-         sum(CASE WHEN r.patients = 1 AND p.expensive THEN p.amount_billed ELSE 0 END)
+         avg((r.other_lines = 0 AND p.expensive)::INTEGER) AS lone_prescriber_expensive_share,
+         sum(CASE WHEN r.other_lines = 0 AND p.expensive THEN p.amount_billed ELSE 0 END)
            AS lone_prescriber_amount
-  FROM pharma p JOIN presc_reach r USING (prescriber_id) GROUP BY 1
+  FROM pharma p JOIN presc_lines r USING (beneficiary_id, prescriber_id) GROUP BY 1
 ),
 b AS (
   SELECT beneficiary_id, mode(region) AS region, max(birth_year) AS birth_year,

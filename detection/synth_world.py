@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from detection.catalog import PROFESSION_WEIGHTS, PROFESSIONS, REGION_WEIGHTS, REGIONS
+from detection.synth_people import draw_birth_years
+from detection.synth_regime import assign_fraud
 
 NONE_DAY = 10**6  # "no date" sentinel for day offsets
 MAX_CODES = 8
@@ -51,6 +53,28 @@ PATTERNS_BY_PROFESSION: dict[str, tuple[str, ...]] = {
 }
 
 
+# service time mixture per profession: (w1, mean1, sd1, mean2, sd2, lo, hi) in hours
+_TIMES = {
+    "nurse": (0.6, 8.5, 1.2, 18.0, 1.0, 5.0, 22.9),
+    "gp": (0.5, 10.5, 1.5, 16.0, 1.8, 8.0, 20.5),
+    "physiotherapist": (0.5, 10.0, 1.5, 16.5, 1.8, 7.5, 20.5),
+    "transport": (0.6, 9.5, 2.5, 16.0, 3.5, 0.0, 23.9),
+    "dentist": (0.5, 10.0, 1.2, 15.5, 1.5, 8.0, 19.5),
+    "hearing_aid": (0.5, 10.5, 1.2, 15.5, 1.5, 9.0, 19.0),
+    "pharmacy": (0.5, 10.5, 1.5, 16.5, 1.5, 8.5, 20.0),
+}
+TIME_TABLE = np.array([_TIMES[p] for p in PROF_NAMES])
+
+
+def service_minutes(prof: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Minute of the day of each line, from its profession's opening-hours mixture."""
+    t = TIME_TABLE[prof]
+    n = len(prof)
+    first = rng.random(n) < t[:, 0]
+    hours = np.where(first, rng.normal(t[:, 1], t[:, 2]), rng.normal(t[:, 3], t[:, 4]))
+    return (np.clip(hours, t[:, 5], t[:, 6]) * 60).astype(np.int64)
+
+
 @dataclass
 class World:
     days: int
@@ -82,6 +106,10 @@ class World:
     prov_patterns: list[tuple[str, ...]]
     prov_intensity: np.ndarray
     prov_transient: np.ndarray  # honest share of one-off patients (tourists, passers-by)
+    # drawn from a second generator, so that the provider-level draws stay as they were
+    aux: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
+    bene_birth_year: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    n_prescribers: int = field(default=0)  # prescriber indices in use (GP and ENT)
     n_fictitious: int = field(default=0)
 
     def new_beneficiaries(self, region: int, n: int) -> np.ndarray:
@@ -91,6 +119,9 @@ class World:
         for name in ("bene_death", "bene_stay_start", "bene_stay_end"):
             setattr(self, name, np.concatenate([getattr(self, name), np.full(n, NONE_DAY)]))
         self.bene_ald = np.concatenate([self.bene_ald, np.zeros(n, dtype=bool)])
+        none = np.zeros(n, dtype=bool)
+        born = draw_birth_years(none, none, self.aux)
+        self.bene_birth_year = np.concatenate([self.bene_birth_year, born])
         gp = self.rng.choice(self.region_gp[region], n)
         orl = self.rng.choice(self.region_orl[region], n)
         self.bene_gp = np.concatenate([self.bene_gp, gp])
@@ -100,16 +131,22 @@ class World:
 
 
 def prof_code_table() -> np.ndarray:
-    """(n_professions, MAX_CODES) global code indices, -1 padded."""
+    """(n_professions, MAX_CODES) global code indices of the drawn code mix, -1 padded."""
     table = np.full((len(PROF_NAMES), MAX_CODES), -1)
     for pi, name in enumerate(PROF_NAMES):
-        idx = [i for i, p in enumerate(CODE_PROF) if p == name]
+        idx = [i for i, p in enumerate(CODE_PROF) if p == name and CODE_ACTS[i].share > 0]
         table[pi, : len(idx)] = idx
     return table
 
 
 def build_world(
-    n_claims: int, n_providers: int, fraud_share: float, seed: int, days: int | None = None
+    n_claims: int,
+    n_providers: int,
+    fraud_share: float,
+    seed: int,
+    days: int | None = None,
+    *,
+    regime: str = "uniform",
 ) -> World:
     rng = np.random.default_rng(seed)
     n_reg = len(REGIONS)
@@ -135,8 +172,9 @@ def build_world(
     cum = np.ones((n_providers, MAX_CODES))
     for pi, name in enumerate(PROF_NAMES):
         rows = np.flatnonzero(prof == pi)
-        shares = np.array([a.share for a in PROFESSIONS[name].acts])
-        expensive = np.array([a.expensive for a in PROFESSIONS[name].acts])
+        acts = [a for a in PROFESSIONS[name].acts if a.share > 0]  # drawn mix only
+        shares = np.array([a.share for a in acts])
+        expensive = np.array([a.expensive for a in acts])
         # honest specialists (heavy patients, complex cases) bill more expensive acts
         tilt = np.where(rng.random(len(rows)) < 0.06, rng.uniform(1.5, 3.0, len(rows)), 1.0)
         alpha = shares * np.where(expensive, tilt[:, None], 1.0)
@@ -147,8 +185,7 @@ def build_world(
     km = rng.lognormal(np.log(16), 0.35, n_providers) * np.where(region == 0, 0.7, 1.0)
     # fraud assignment
     n_fraud = round(fraud_share * n_providers)
-    fraud = np.zeros(n_providers, dtype=bool)
-    fraud[rng.choice(n_providers, n_fraud, replace=False)] = True
+    fraud = assign_fraud(rng, regime, n_fraud, prof, rate * work.mean(axis=1))
     patterns: list[tuple[str, ...]] = []
     for i in range(n_providers):
         if not fraud[i]:
@@ -188,7 +225,7 @@ def build_world(
         sl = slice(starts[r], starts[r] + counts[r])
         bene_gp[sl] = rng.choice(region_gp[r], counts[r])
         bene_orl[sl] = rng.choice(region_orl[r], counts[r])
-    return World(
+    world = World(
         days=days,
         start=np.datetime64("2025-01-06"),
         rng=rng,
@@ -218,4 +255,9 @@ def build_world(
         prov_transient=np.where(
             rng.random(n_providers) < 0.04, rng.uniform(0.05, 0.25, n_providers), 0.0
         ),
+        aux=np.random.default_rng([seed, 1]),
+        n_prescribers=next_id,
     )
+    dead = world.bene_death < NONE_DAY
+    world.bene_birth_year = draw_birth_years(world.bene_ald, dead, world.aux)
+    return world

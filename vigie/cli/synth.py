@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from detection.synth import generate_claims
 from vigie.cli.output import console
+
+
+class Regime(StrEnum):
+    """Which providers are fraudulent (`detection.synth_regime`)."""
+
+    uniform = "uniform"
+    size = "size"
+
 
 app = typer.Typer(help="Synthetic data: claims with planted fraud patterns and labels.")
 
@@ -25,6 +34,17 @@ def claims(
     fraud_share: Annotated[float, typer.Option("--fraud-share", help="Share of fraudsters")] = 0.05,
     seed: Annotated[int, typer.Option("--seed", help="Random seed")] = 0,
     days: Annotated[int | None, typer.Option("--days", help="Period length in days")] = None,
+    regime: Annotated[
+        Regime, typer.Option("--regime", help="uniform: any provider; size: big ones likelier")
+    ] = Regime.uniform,
+    insured_fraud_share: Annotated[
+        float,
+        typer.Option("--insured-fraud-share", help="Share of beneficiaries who are fraudsters"),
+    ] = 0.01,
+    insured_labels: Annotated[
+        Path | None,
+        typer.Option("--insured-labels", help="Insured labels CSV beneficiary_id,label,pattern"),
+    ] = None,
 ) -> None:
     """Write claims and ground-truth labels (same seed, same files)."""
     with Progress(
@@ -45,8 +65,14 @@ def claims(
             seed=seed,
             days=days,
             progress=lambda n: progress.advance(task, n),
+            regime=regime.value,
+            insured_fraud_share=insured_fraud_share,
+            insured_labels_path=insured_labels,
         )
+    written = ", ".join(str(p) for p in (out, labels, insured_labels) if p is not None)
     console.print(
         f"{summary.claims:,} claims, {summary.providers:,} providers "
-        f"({summary.fraudulent_providers:,} fraudulent), {summary.days} days -> {out}, {labels}"
+        f"({summary.fraudulent_providers:,} fraudulent, {regime.value} regime), "
+        f"{summary.beneficiaries:,} beneficiaries ({summary.insured_fraudsters:,} fraudulent), "
+        f"{summary.days} days -> {written}"
     )
