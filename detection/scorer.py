@@ -8,7 +8,7 @@
 3. Both are normalised on the fit population and combined into a score in [0, 1]
    (0.5 = as atypical as the fit population's 95th percentile): with c the combination
    and p95 its 95th percentile, score = r^s / (1 + r^s), r = c / p95, s = `steepness`.
-   A steep mapping (s = 3) keeps the ordering and the 0.5 floor but leaves the
+   A steep mapping (s = 5) keeps the ordering and the 0.5 floor but leaves the
    unremarkable majority near 0, so that suspicion x stake does not promote a large,
    ordinary provider over a small, atypical one.
 """
@@ -46,7 +46,7 @@ class PeerAtypicalityScorer(BaseEstimator):
         univariate_weight: float = 0.6,
         z_clip: float = 30.0,
         shrinkage: float = 30.0,
-        steepness: float = 3.0,
+        steepness: float = 5.0,
         n_estimators: int = 200,
         random_state: int | None = 0,
     ) -> None:
