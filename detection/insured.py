@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 INSURED_SHRINKAGE = 5.0
 #: euros per day of sick leave: an average daily allowance, to be set to the fund's figure
 DAILY_ALLOWANCE = 40.0
+#: insured persons explained, from the top of the ranking
+EXPLAIN_FIRST = 5000
 INSURED_MIN_GROUP = 30
 INSURED_COLUMNS = (
     "rank",
@@ -99,9 +101,12 @@ def score_insured(
     top_k: int = 3,
     rank_by: str = "recovery",
     scorer_params: dict[str, Any] | None = None,
+    explain_first: int | None = EXPLAIN_FIRST,
 ) -> pd.DataFrame:
     """One row per insured person, in ranking order (``rank``), like providers: by expected
-    recovery (suspicion x stake) by default, or by suspicion."""
+    recovery (suspicion x stake) by default, or by suspicion. Insured persons are many
+    (85,000 for a million claims): only the first ``explain_first`` of the ranking are
+    explained (None: all); the others read "Not explained: rank beyond N"."""
     if features.empty:
         return pd.DataFrame(columns=list(INSURED_COLUMNS))
     params: dict[str, Any] = {
@@ -110,27 +115,17 @@ def score_insured(
         "min_group_size": INSURED_MIN_GROUP,
     } | (scorer_params or {})
     scorer = PeerAtypicalityScorer(**params).fit(features)
-    score = scorer.score_samples(features)
     stake = insured_stake(features, scorer)
-    items = scorer.explain(features, top_k=top_k)
-    texts = []
-    for row_items, (_, money) in zip(items, stake.iterrows(), strict=True):
-        parts = [it["text"] for it in row_items]
-        stake_text = _stake_sentence(money)
-        if parts and stake_text:
-            parts.append(stake_text)
-        texts.append("; ".join(parts) if parts else "No atypical indicator against peers")
     out = pd.DataFrame(
         {
             "beneficiary_id": features.index.astype(str),
             "region": features["region"].astype(str).to_numpy(),
             "peer_class": features["profession"].astype(str).to_numpy(),
-            "score": np.round(score, 6),
+            "score": np.round(scorer.score_samples(features), 6),
             "estimated_stake": [to_euros(x) for x in stake["stake"]],
             "n_claims": features["n_claims"].astype(int).to_numpy(),
             "amount_billed": features["amount_billed"].round(2).to_numpy(),
-            "explanation": texts,
-            "explanation_items": items,
+            "_row": np.arange(len(features)),
         }
     )
     out["expected_recovery"] = [
@@ -142,7 +137,20 @@ def score_insured(
         keys = ["_er", *keys]
     out = out.sort_values(keys, ascending=[False] * (len(keys) - 1) + [True], ignore_index=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
+    n = len(out) if explain_first is None else min(explain_first, len(out))
+    rows = out["_row"].to_numpy()[:n]
+    items = scorer.explain(features.iloc[rows], top_k=top_k)
+    texts = []
+    for row_items, (_, money) in zip(items, stake.iloc[rows].iterrows(), strict=True):
+        parts = [it["text"] for it in row_items]
+        stake_text = _stake_sentence(money)
+        if parts and stake_text:
+            parts.append(stake_text)
+        texts.append("; ".join(parts) if parts else "No atypical indicator against peers")
+    rest = len(out) - n
+    out["explanation"] = texts + [f"Not explained: rank beyond {n:,}"] * rest
+    out["explanation_items"] = items + [[] for _ in range(rest)]
     if scorer.excluded_features_:
         logger.info("insured features left out: %s", scorer.excluded_features_)
-    logger.info("scored %d insured persons", len(out))
+    logger.info("scored %d insured persons, explained the first %d", len(out), n)
     return out[list(INSURED_COLUMNS)]

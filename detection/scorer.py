@@ -81,19 +81,16 @@ class PeerAtypicalityScorer(BaseEstimator):
         )
         values = self._shrink(X, values)
         self.reference_ = values.assign(_group=group.to_numpy())
-        medians, scales = {}, {}
         floors = np.array([SPECS[n].min_scale if n in SPECS else 1e-6 for n in names])
-        for key in self.groups_:
-            members = values[_members(X, key, self.groups_)]
-            med = members.median()
-            mad = (members - med).abs().median() * 1.4826
-            iqr = (members.quantile(0.75) - members.quantile(0.25)) / 1.349
-            tail = (members.quantile(0.9) - med) / 1.2816
-            medians[key] = med
-            spread = np.fmax(np.fmax(mad.to_numpy(), iqr.to_numpy()), tail.to_numpy())
-            scales[key] = np.fmax(np.nan_to_num(spread), floors)
-        self.medians_ = pd.DataFrame(medians).T[names]
-        self.scales_ = pd.DataFrame(scales, index=names).T[names]
+        stats = _group_stats(X, values, self.groups_)
+        mad = stats["mad"] * 1.4826
+        iqr = (stats["q75"] - stats["q25"]) / 1.349
+        tail = (stats["q90"] - stats["median"]) / 1.2816
+        spread = np.fmax(np.fmax(mad.to_numpy(), iqr.to_numpy()), tail.to_numpy())
+        self.medians_ = stats["median"][names]
+        self.scales_ = pd.DataFrame(
+            np.fmax(np.nan_to_num(spread), floors), index=stats["median"].index, columns=names
+        )
         zpos = self._zpos(X)
         self.model_ = self._fit_multivariate(zpos)
         uni, multi = self._raw_components(zpos)
@@ -108,9 +105,7 @@ class PeerAtypicalityScorer(BaseEstimator):
         return self
 
     def _group_medians(self, X: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame(
-            {key: values[_members(X, key, self.groups_)].median() for key in self.groups_}
-        ).T
+        return _group_stats(X, values, self.groups_, only_median=True)["median"]
 
     def _shrink(self, X: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
         """Credibility shrinkage of every feature towards the peer median, with a
@@ -207,15 +202,16 @@ class PeerAtypicalityScorer(BaseEstimator):
         names = [str(n) for n in self.feature_names_in_]
         values = X[names].to_numpy(dtype="float64")
         ref = self.raw_reference_
+        positions = _member_positions(ref)
         sorted_peers: dict[tuple[str, str], np.ndarray] = {}
         peer_counts: dict[str, int] = {}
 
         def peer_values(key: str, name: str) -> np.ndarray:
             # each peer group's values, sorted once: a percentile is two binary searches
             if (key, name) not in sorted_peers:
-                members = ref[_members(ref, key, self.groups_)]
-                peer_counts[key] = len(members)
-                column = members[name].to_numpy(dtype="float64")
+                rows = positions.get(key, np.arange(len(ref)) if key == "*" else [])
+                peer_counts[key] = len(rows)
+                column = ref[name].to_numpy(dtype="float64")[rows]
                 sorted_peers[key, name] = np.sort(column[~np.isnan(column)])
             return sorted_peers[key, name]
 
@@ -281,12 +277,43 @@ def _explanation_order(row_z: np.ndarray, names: list[str]) -> list[int]:
     return order
 
 
-def _members(X: pd.DataFrame, key: str, groups: set[str]) -> np.ndarray:
-    if key == "*":
-        return np.ones(len(X), dtype=bool)
-    if "|" in key:
-        return (X["profession"].astype(str) + "|" + X["region"].astype(str) == key).to_numpy()
-    return (X["profession"].astype(str) == key).to_numpy()
+def _keys(X: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each row's fine (profession|region) and coarse (profession) peer-group key."""
+    coarse = X["profession"].astype(str)
+    return coarse + "|" + X["region"].astype(str), coarse
+
+
+def _member_positions(X: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Row positions of every fine and coarse group's members (a coarse group holds the
+    whole profession, its fine groups included)."""
+    fine, coarse = _keys(X)
+    positions = {str(k): v for k, v in fine.groupby(fine.to_numpy()).indices.items()}
+    positions.update({str(k): v for k, v in coarse.groupby(coarse.to_numpy()).indices.items()})
+    return positions
+
+
+def _group_stats(
+    X: pd.DataFrame, values: pd.DataFrame, groups: set[str], only_median: bool = False
+) -> dict[str, pd.DataFrame]:
+    """Per peer group in ``groups``: median, and (unless ``only_median``) median absolute
+    deviation and the 25th, 75th and 90th percentiles of each column, grouped at once."""
+    fine, coarse = _keys(X)
+    out: dict[str, list[pd.DataFrame]] = {}
+    for keys in (fine, coarse):
+        by = values.groupby(keys.to_numpy())
+        median = by.median()
+        out.setdefault("median", []).append(median)
+        if only_median:
+            continue
+        deviation = (values - median.loc[keys.to_numpy()].to_numpy()).abs()
+        out.setdefault("mad", []).append(deviation.groupby(keys.to_numpy()).median())
+        for q in (25, 75, 90):
+            out.setdefault(f"q{q}", []).append(by.quantile(q / 100))
+    wanted = sorted(groups)
+    return {
+        name: pd.concat(frames)[~pd.concat(frames).index.duplicated()].reindex(wanted)
+        for name, frames in out.items()
+    }
 
 
 def _percentile(sorted_values: np.ndarray, x: float) -> float:
