@@ -32,8 +32,15 @@ COLUMNS: dict[str, pa.DataType] = {
     "hospital_stay_end": pa.timestamp("s"),
     "distance_km": pa.float64(),
     "service_time": pa.string(),
+    "beneficiary_birth_year": pa.int64(),
+    "beneficiary_chronic": pa.int8(),  # 1/0: COPY writes booleans as t/f
 }
 TEXT_OPTIONAL = ("prescriber_id", "service_time")
+#: columns read through an expression
+SELECTED = {
+    "service_time": "to_char(service_time, 'HH24:MI') AS service_time",
+    "beneficiary_chronic": "beneficiary_chronic::int AS beneficiary_chronic",
+}
 
 
 def load_claims(
@@ -51,10 +58,7 @@ def load_claims(
         if value is not None:
             where.append(f"{column} = %s")
             params.append(value)
-    select = ", ".join(
-        "to_char(service_time, 'HH24:MI') AS service_time" if c == "service_time" else c
-        for c in COLUMNS
-    )
+    select = ", ".join(SELECTED.get(c, c) for c in COLUMNS)
     sql = f"COPY (SELECT {select} FROM claim WHERE {' AND '.join(where)}) TO STDOUT (FORMAT csv)"
     buf = io.BytesIO()
     with engine.connect() as conn:
@@ -73,4 +77,5 @@ def load_claims(
     frame = table.to_pandas()
     for name in TEXT_OPTIONAL:
         frame[name] = frame[name].fillna("").astype("string")
+    frame["beneficiary_chronic"] = frame["beneficiary_chronic"].astype("boolean")
     return frame

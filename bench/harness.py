@@ -7,7 +7,7 @@ import platform
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -50,7 +50,7 @@ class Figure:
 @dataclass
 class Result:
     name: str
-    rows: list[tuple[str, ...]]
+    rows: Sequence[tuple[str, ...]]
     header: tuple[str, ...]
     notes: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)

@@ -1,10 +1,15 @@
-"""Reads at scale: the worklist, the case page and the indicators on 100k then 1M synthetic
-cases (bench/scale_data.py), p50 and p95 of each, and how each grows from 100k to 1M.
+"""Reads at scale through the HTTP API: the worklist, the case page and the dashboard on 100k
+then 1M synthetic cases (bench/scale_data.py), p50 and p95 of each, and how each grows from
+100k to 1M.
 
+Each read is an HTTP request to the real API (``create_app`` served by uvicorn in a process
+of its own, bench/api_server.py) on the scratch database, signed in with a bearer token:
+sign-in check, route, queries, response serialization, as a browser or a client sees it.
 The baseline of each read is the same read at 100k cases in the same run: the target of the
 interactive reads is p95 <= 150 ms at 1M cases and <= 2x the 100k value. The dashboard reads
-the latest indicator snapshot; computing the reports live is the scheduled refresh, whose
-target is to recompute every breakdown within its 15-minute period.
+the latest indicator snapshot; computing the reports live is the scheduled refresh (timed in
+process, not through HTTP), whose target is to recompute every breakdown within its
+15-minute period.
 """
 
 from __future__ import annotations
@@ -14,34 +19,32 @@ import os
 import random
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+import httpx
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from bench.harness import Figure, Result, scratch_database
+from bench.api_server import served
+from bench.harness import Figure, Result, free_port, scratch_database
 from bench.scale_data import INVESTIGATORS, investigator, load
+from vigie.api.security import issue_token
 from vigie.runtime.migrate import upgrade_head
 from vigie.services.indicators.report import build_report
 from vigie.services.indicators.snapshot import BREAKDOWNS, dashboard_report, refresh
 from vigie.services.task_queries import list_tasks
+from vigie.services.users import upsert_user
 
 log = logging.getLogger(__name__)
 
 SCALES = tuple(int(s) for s in os.environ.get("VIGIE_BENCH_SCALES", "100000,1000000").split(","))
-SAMPLES = 40
+SAMPLES = 60
 TARGET_MS = 150.0
 REFRESH_S = 15 * 60  # the indicator snapshots' schedule
-
-CASE_PAGE = [  # what the case page reads, for one case
-    "SELECT * FROM fraud_case WHERE id = :id",
-    "SELECT * FROM target WHERE id = (SELECT target_id FROM fraud_case WHERE id = :id)",
-    "SELECT * FROM audit_log WHERE case_id = :id ORDER BY seq",
-    "SELECT * FROM ledger_entry WHERE case_id = :id ORDER BY seq, line",
-    "SELECT * FROM debt WHERE case_id = :id ORDER BY key",
-    "SELECT * FROM task WHERE case_id = :id AND status = 'open' ORDER BY due_at",
-]
+MANAGER = "bench-manager"
 
 
 @dataclass
@@ -62,31 +65,100 @@ def timed(fn: Callable[[int], object], samples: int = SAMPLES) -> Timing:
     return Timing(statistics.median(times), times[int(0.95 * (len(times) - 1))])
 
 
-def reads(engine: Engine, n: int) -> dict[str, Timing]:
+def tokens(engine: Engine) -> dict[str, str]:
+    """Bearer tokens, issued as sign-in does: every investigator's and a manager's."""
+    upsert_user(engine, MANAGER, "Bench manager", "manager")
+    users = [investigator(k) for k in range(INVESTIGATORS)] + [MANAGER]
+    return {user: issue_token(engine, user)[0] for user in users}
+
+
+def get(http: httpx.Client, path: str, token: str) -> Any:
+    response = http.get(path, headers={"Authorization": f"Bearer {token}"})
+    response.raise_for_status()
+    return response.json()
+
+
+def reads(base: str, engine: Engine, n: int) -> dict[str, Timing]:
+    """Each read through HTTP, one request after the other (one user's latency)."""
     rng = random.Random(7)
+    signed_in = tokens(engine)
 
-    def worklist(_: int) -> None:
-        list_tasks(engine, user=investigator(rng.randrange(INVESTIGATORS)), limit=100)
+    with httpx.Client(base_url=base, timeout=60) as http:
 
-    def case_page(_: int) -> None:
-        case_id = f"case:professional:{rng.randrange(n):09d}:2025"
-        with engine.connect() as conn:
-            for sql in CASE_PAGE:
-                conn.execute(text(sql), {"id": case_id}).all()
+        def worklist(_: int) -> None:
+            get(http, "/api/tasks", signed_in[investigator(rng.randrange(INVESTIGATORS))])
 
-    def live_report(_: int) -> None:
-        build_report(engine)
+        def case_page(_: int) -> None:
+            # the case's own investigator opens its page: the case, then its timeline
+            i = rng.randrange(n)
+            case_id = f"case:professional:{i:09d}:2025"
+            token = signed_in[investigator(i)]
+            get(http, f"/api/cases/{case_id}", token)
+            get(http, f"/api/cases/{case_id}/timeline", token)
 
-    def dashboard(_: int) -> None:
-        dashboard_report(engine)
+        def dashboard(_: int) -> None:
+            get(http, "/api/indicators", signed_in[MANAGER])
 
-    refresh(engine, breakdowns=(None,))  # what the schedule does every 15 minutes
-    return {
-        "worklist (an investigator's open tasks)": timed(worklist),
-        "case page (case, target, audit, ledger, debts, tasks)": timed(case_page),
-        "dashboard (indicators from the latest snapshot)": timed(dashboard),
-        "indicators report computed live (the refresh)": timed(live_report, samples=3),
-    }
+        return {
+            "worklist (GET /api/tasks, an investigator's open tasks)": timed(worklist),
+            "case page (GET /api/cases/{id} and its /timeline)": timed(case_page),
+            "dashboard (GET /api/indicators, from the latest snapshot)": timed(dashboard),
+        }
+
+
+def live_report(engine: Engine) -> Timing:
+    return timed(lambda _: build_report(engine), samples=3)
+
+
+@contextmanager
+def statement_times(engine: Engine) -> Iterator[list[tuple[float, str, Any]]]:
+    """Every statement ``engine`` runs meanwhile: (seconds, SQL, parameters)."""
+    seen: list[tuple[float, str, Any]] = []
+
+    def before(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        conn.info.setdefault("bench_started", []).append(time.perf_counter())
+
+    def after(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        seen.append((time.perf_counter() - conn.info["bench_started"].pop(), sql, params))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
+def slowest_read_query(engine: Engine, n: int) -> str:
+    """The statements the three reads run (the same service calls the routes make, in
+    process), each read 10 times; EXPLAIN ANALYZE of the slowest statement."""
+    from vigie.api.routes.cases import readable_case, timeline
+    from vigie.services.case_evidence import case_evidence
+    from vigie.services.users import find_user
+
+    rng = random.Random(11)
+    manager = find_user(engine, MANAGER)
+    assert manager is not None, "tokens() registers the manager"
+    with statement_times(engine) as seen:
+        for _ in range(10):
+            i = rng.randrange(n)
+            case_id = f"case:professional:{i:09d}:2025"
+            list_tasks(engine, user=investigator(rng.randrange(INVESTIGATORS)))
+            readable_case(engine, manager, case_id)
+            case_evidence(engine, case_id)
+            list_tasks(engine, case_id=case_id)
+            timeline(case_id, manager, engine)
+            dashboard_report(engine)
+    seconds, sql, params = max(seen, key=lambda s: s[0])
+    with engine.connect() as conn:
+        plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params).all()
+    lines = "\n".join(f"    {r[0]}" for r in plan)
+    statement = "\n".join(f"    {line}" for line in sql.strip().splitlines())
+    return (
+        f"Slowest statement of the interactive reads at {n:,} cases ({len(seen)} timed): "
+        f"{seconds * 1000:.1f} ms.\n\n{statement}\n\nEXPLAIN ANALYZE:\n\n{lines}\n"
+    )
 
 
 def slowest_query(engine: Engine) -> str:
@@ -119,16 +191,20 @@ def slowest_query(engine: Engine) -> str:
     )
 
 
+def progress(n: int) -> Callable[[int], None]:
+    return lambda done: log.info("  %d / %d cases", done, n)
+
+
 def run() -> Result:
     measured: dict[int, dict[str, Timing]] = {}
     loads: dict[int, str] = {}
-    plan = ""
+    plans: list[str] = []
     for n in SCALES:
         with scratch_database() as url:
             upgrade_head(url)
             plain = make_url(url).set(drivername="postgresql").render_as_string(False)
             start = time.perf_counter()
-            counts = load(plain, n, lambda done, n=n: log.info("  %d / %d cases", done, n))
+            counts = load(plain, n, progress(n))
             loads[n] = (
                 f"{n:,} cases: {counts['audit_log']:,} audit rows, "
                 f"{counts['ledger_entry']:,} ledger entries, {counts['task']:,} open tasks "
@@ -136,9 +212,12 @@ def run() -> Result:
             )
             engine = create_engine(url)
             try:
-                measured[n] = reads(engine, n)
+                refresh(engine, breakdowns=(None,))  # what the schedule does every 15 minutes
+                with served(url, free_port()) as api:
+                    measured[n] = reads(api, engine, n)
+                measured[n]["indicators report computed live (the refresh)"] = live_report(engine)
                 if n == SCALES[-1]:
-                    plan = slowest_query(engine)
+                    plans = [slowest_read_query(engine, n), slowest_query(engine)]
             finally:
                 engine.dispose()
     small, large = SCALES[0], SCALES[-1]
@@ -187,8 +266,11 @@ def run() -> Result:
         rows=rows,
         notes=[
             *loads.values(),
-            "Baseline: the same read at the smaller scale, same run.",
-            plan,
+            "Baseline: the same read at the smaller scale, same run. Interactive reads: "
+            f"{SAMPLES} HTTP requests each (after one warm-up), one after the other, to the "
+            "API in a process of its own (uvicorn), signed in with a bearer token; the case "
+            "page is two requests (the case, its timeline) and logs the read.",
+            *plans,
         ],
         figures=figures,
     )

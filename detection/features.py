@@ -2,7 +2,9 @@
 
 DuckDB was measured against pandas on 1M claims (docs/detection.md): it is faster on the
 daily aggregation, the percentiles and the cross-provider joins, and it is the engine used.
-The frame is registered zero-copy; nothing is written to disk.
+The features are SQL on the ``claims_v`` view of `detection.claims_db` (a file scanned where
+it lies, or a frame registered zero-copy); care minutes and the catalogue's expensive flag
+come with the view.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from detection.care_time import care_minutes, known_expensive
+from detection.claims_db import ClaimsSource, claims_connection
 from detection.feature_specs import FEATURE_NAMES
+from detection.repeats import repeat_groups, usual_repeats_sql
 
 DEFAULT_MAX_CARE_HOURS = 12.0
 META_COLUMNS = (
@@ -26,17 +29,12 @@ META_COLUMNS = (
     "amount_reimbursed",
 )
 
-_OPTIONAL_DEFAULTS = {
-    "prescriber_id": "NULL::VARCHAR",
-    "beneficiary_death_date": "NULL::DATE",
-    "hospital_stay_start": "NULL::DATE",
-    "hospital_stay_end": "NULL::DATE",
-    "distance_km": "NULL::DOUBLE",
-    "service_time": "NULL::VARCHAR",
-}
+#: DuckDB's quantile_disc(n, 0.99): the value at rank ceil(0.99 x count) - 1
+_DISC_99 = "greatest(ceil(total * 0.99::DOUBLE) - 1, 0)"
 
 _SQL = """
-WITH c AS (
+-- c is scanned again by each aggregate (never materialised: it is the whole claims table)
+WITH c AS NOT MATERIALIZED (
   SELECT k.*, {period} AS period,
          k._care_minutes AS care_min,
          k.amount_billed / k.quantity AS unit_amount,
@@ -64,7 +62,7 @@ dstats AS (
 ),
 pstats AS (
   SELECT provider_id, period, mode(profession) AS profession, mode(region) AS region,
-         count(*) AS n_claims, count(DISTINCT beneficiary_id) AS n_patients,
+         count(*) AS n_claims,
          sum(amount_billed) AS amount_billed, sum(amount_reimbursed) AS amount_reimbursed,
          avg(unit_amount) AS unit_amount_mean,
          -- the catalogue says which known acts are expensive; unknown codes are compared
@@ -80,30 +78,30 @@ pstats AS (
                       false)::INTEGER) AS hospital_stay_share
   FROM c JOIN thr USING (profession) GROUP BY provider_id, period
 ),
-grp AS (
-  SELECT provider_id, period, beneficiary_id, act_code, service_date,
-         nullif(service_time, '') AS service_time, count(*) AS n
-  FROM c GROUP BY ALL
+act_lines AS (
+  SELECT act_code, count(*) AS lines, count(service_time) AS timed_lines FROM c GROUP BY 1
 ),
+{usual},
 normal AS (
   -- with times, the same act at the same time twice is a duplicate; without them, only
-  -- repeats beyond what is usual for that act (twice-daily injections are legitimate)
-  SELECT act_code,
-         CASE WHEN count(service_time) = count(*) THEN 1
-              ELSE greatest(1, quantile_disc(n, 0.99)) END AS normal_n
-  FROM grp GROUP BY act_code
+  -- repeats beyond what is usual for that act (twice-daily injections are legitimate): the
+  -- 99th percentile of its group sizes (as quantile_disc: rank ceil(0.99 x groups) - 1)
+  SELECT act_code, CASE WHEN timed_lines = lines THEN 1 ELSE greatest(1, usual) END AS normal_n
+  FROM act_lines LEFT JOIN usual USING (act_code)
 ),
 dups AS (
-  SELECT provider_id, period, sum(greatest(n - normal_n, 0)) AS dup_lines
-  FROM grp JOIN normal USING (act_code) GROUP BY ALL
+  -- the repeated groups (detection.repeats): a single line is never a duplicate
+  SELECT provider_id, {period} AS period, sum(greatest(n - normal_n, 0)) AS dup_lines
+  FROM {repeats} JOIN normal USING (act_code) GROUP BY ALL
 ),
+pb AS (SELECT provider_id, period, beneficiary_id FROM c GROUP BY ALL),
+patients AS (SELECT provider_id, period, count(*) AS n_patients FROM pb GROUP BY ALL),
 bene_prov AS (
-  SELECT beneficiary_id, count(DISTINCT provider_id) AS n_prov FROM c GROUP BY 1
+  SELECT beneficiary_id, count(DISTINCT provider_id) AS n_prov FROM pb GROUP BY 1
 ),
 isolated AS (
   SELECT provider_id, period, avg((b.n_prov = 1)::INTEGER) AS isolated_patient_share
-  FROM (SELECT DISTINCT provider_id, period, beneficiary_id FROM c) x
-  JOIN bene_prov b USING (beneficiary_id) GROUP BY ALL
+  FROM pb JOIN bene_prov b USING (beneficiary_id) GROUP BY ALL
 ),
 pp AS (
   SELECT provider_id, period, profession, prescriber_id, count(*) AS n FROM c
@@ -112,15 +110,18 @@ pp AS (
 ptot AS (SELECT prescriber_id, period, profession, sum(n) AS tot FROM pp GROUP BY ALL),
 presc AS (
   SELECT provider_id, period, max(n) / sum(n) AS top_prescriber_share,
-         arg_max(n / tot, n) AS top_prescriber_exclusivity
+         -- the top prescriber; between prescribers tied on lines, the more exclusive one
+         -- (a deterministic choice, whatever order the claims come in)
+         arg_max(n / tot, (n, n / tot)) AS top_prescriber_exclusivity
   FROM pp JOIN ptot USING (prescriber_id, period, profession) GROUP BY ALL
 )
-SELECT p.*, d.* EXCLUDE (provider_id, period),
-       p.amount_billed / p.n_patients AS amount_per_patient,
-       p.n_claims / p.n_patients AS acts_per_patient,
+SELECT p.*, n.n_patients, d.* EXCLUDE (provider_id, period),
+       p.amount_billed / n.n_patients AS amount_per_patient,
+       p.n_claims / n.n_patients AS acts_per_patient,
        coalesce(u.dup_lines, 0) / p.n_claims AS duplicate_share,
        i.isolated_patient_share, r.top_prescriber_share, r.top_prescriber_exclusivity
 FROM pstats p
+JOIN patients n USING (provider_id, period)
 JOIN dstats d USING (provider_id, period)
 LEFT JOIN dups u USING (provider_id, period)
 LEFT JOIN isolated i USING (provider_id, period)
@@ -130,33 +131,29 @@ ORDER BY provider_id, period
 
 
 def compute_features(
-    claims: pd.DataFrame,
+    claims: ClaimsSource | duckdb.DuckDBPyConnection,
     period: Literal["month", "quarter", "year"] | None = None,
     max_care_hours: float = DEFAULT_MAX_CARE_HOURS,
 ) -> pd.DataFrame:
     """One row per provider (or provider x period): metadata columns + FEATURE_NAMES.
 
-    `claims` is a validated frame (see detection.schema.read_claims). Features that do not
-    apply (e.g. km for a nurse, no prescriber column) are NaN.
+    `claims` is a connection from `detection.claims_db.open_claims` (its ``claims_v``), a
+    claims file (validated on the way) or a validated frame (see
+    detection.schema.read_claims). Features that do not apply (e.g. km for a nurse, no
+    prescriber column) are NaN.
     """
-    missing = [
-        f"{sql} AS {name}" for name, sql in _OPTIONAL_DEFAULTS.items() if name not in claims.columns
-    ]
     period_sql = (
         "'all'" if period is None else f"strftime(date_trunc('{period}', service_date), '%Y-%m')"
     )
-    con = duckdb.connect()
-    try:
-        con.register(
-            "claims_df",
-            claims.assign(_care_minutes=care_minutes(claims), _expensive=known_expensive(claims)),
+    with claims_connection(claims) as con:
+        repeats = repeat_groups(con, with_time=True)
+        sql = _SQL.format(
+            period=period_sql,
+            max_care=float(max_care_hours),
+            repeats=repeats,
+            usual=usual_repeats_sql(repeats, "act_lines", _DISC_99).strip(),
         )
-        extra = (", " + ", ".join(missing)) if missing else ""
-        con.execute(f"CREATE VIEW claims_v AS SELECT *{extra} FROM claims_df")
-        sql = _SQL.format(period=period_sql, max_care=float(max_care_hours))
         out = con.execute(sql).df()
-    finally:
-        con.close()
     index = ["provider_id"] if period is None else ["provider_id", "period"]
     out = (
         out.set_index(index)
@@ -166,4 +163,7 @@ def compute_features(
     cols = [c for c in META_COLUMNS if c in out.columns] + list(FEATURE_NAMES)
     out = out[cols]
     out[list(FEATURE_NAMES)] = out[list(FEATURE_NAMES)].astype("float64")
+    out[["amount_billed", "amount_reimbursed"]] = out[
+        ["amount_billed", "amount_reimbursed"]
+    ].astype("float64")
     return out

@@ -120,7 +120,9 @@ def compute_insured_features(
     out = con.execute(sql).df().set_index("beneficiary_id")
     out.index = out.index.astype(str)
     if reference_year is None:
-        latest = con.execute(f"SELECT max(year(service_date)) FROM {view}").fetchone()
+        latest = next(
+            iter(con.execute(f"SELECT max(year(service_date)) FROM {view}").fetchall()), None
+        )
         reference_year = int(latest[0]) if latest and latest[0] is not None else 2000
     out["age_band"] = age_band(out["birth_year"], reference_year)
     out["chronic"] = (

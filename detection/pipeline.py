@@ -6,13 +6,17 @@ This is the function the workflow activities call; it touches no database or net
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from detection.claims_db import ClaimsSource, claims_connection, claims_rows
+from detection.code_stats import code_stats
 from detection.features import compute_features
 from detection.ranker import SupervisedRanker
 from detection.rules import RuleHit, RulePolicy, hits_frame, run_rules
@@ -105,7 +109,7 @@ def _rule_sentence(hits: list[RuleHit]) -> str:
 
 
 def score_claims(
-    claims: pd.DataFrame,
+    claims: ClaimsSource | duckdb.DuckDBPyConnection,
     model: SupervisedRanker | None = None,
     policy: RulePolicy | None = None,
     top_k: int = 3,
@@ -116,18 +120,32 @@ def score_claims(
     """One row per provider, in ranking order (``rank``): by expected recovery (suspicion x
     estimated stake, in euros) by default, or by suspicion (``rank_by="suspicion"``).
 
+    `claims` is a claims file (CSV or Parquet: read and validated in DuckDB, never loaded
+    whole into pandas; `ClaimsFormatError` if refused), a connection from
+    `detection.claims_db.open_claims`, or a validated frame.
+
     `score` is the atypicality in [0, 1], or the supervised probability when `model` is
     given (the atypicality is kept in `atypicality_score`). `estimated_stake` is Decimal
     euros; `explanation_items` a list of dicts (feature, value, peer_median, percentile...).
     """
     step = progress or (lambda message: logger.info("%s", message))
     policy = policy or RulePolicy()
-    step(f"computing features on {len(claims):,} claims")
-    features = compute_features(claims, max_care_hours=policy.max_care_hours_per_day)
-    step(f"running rules and cross-checks on {len(claims):,} claims")
-    hits = run_rules(claims, policy)
+    with claims_connection(claims) as con:
+        n = claims_rows(con)
+        step(f"computing features on {n:,} claims")
+        started = time.perf_counter()
+        features = compute_features(con, max_care_hours=policy.max_care_hours_per_day)
+        logger.info("features: %.1f s", time.perf_counter() - started)
+        step(f"running rules and cross-checks on {n:,} claims")
+        started = time.perf_counter()
+        hits = run_rules(con, policy)
+        logger.info("rules: %.1f s", time.perf_counter() - started)
+        codes = code_stats(con)  # the stake is priced per act code
     step(f"scoring {len(features):,} providers against their peers")
-    return score_features(features, hits, model, top_k, scorer_params, rank_by)
+    started = time.perf_counter()
+    out = score_features(features, hits, model, top_k, scorer_params, rank_by, codes)
+    logger.info("scoring and explanations: %.1f s", time.perf_counter() - started)
+    return out
 
 
 def score_features(

@@ -209,7 +209,8 @@ class PeerAtypicalityScorer(BaseEstimator):
         def peer_values(key: str, name: str) -> np.ndarray:
             # each peer group's values, sorted once: a percentile is two binary searches
             if (key, name) not in sorted_peers:
-                rows = positions.get(key, np.arange(len(ref)) if key == "*" else [])
+                default = np.arange(len(ref)) if key == "*" else np.array([], dtype=int)
+                rows: np.ndarray = positions.get(key, default)
                 peer_counts[key] = len(rows)
                 column = ref[name].to_numpy(dtype="float64")[rows]
                 sorted_peers[key, name] = np.sort(column[~np.isnan(column)])

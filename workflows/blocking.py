@@ -28,9 +28,11 @@ class CaseIsBlocked(Exception):  # noqa: N818 - a state, not an error of the cal
     pass
 
 
-def blocking_reason(exc: ActivityError) -> str | None:
-    """The reason, when the activity refused the change for good; None for other failures."""
-    cause = exc.cause
+def blocking_reason(exc: ActivityError | ApplicationError) -> str | None:
+    """The reason, when the activity refused the change for good; None for other failures.
+    An activity's failure arrives wrapped in an ``ActivityError``; a local activity's, as
+    the activity raised it."""
+    cause = exc.cause if isinstance(exc, ActivityError) else exc
     if isinstance(cause, ApplicationError) and cause.type in BLOCKING_ERRORS:
         return cause.message
     return None

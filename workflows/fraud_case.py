@@ -59,6 +59,10 @@ ACTOR_FROM_REGISTRY = "actor-role-from-registry"
 RULES_V2 = "rules-version-2"
 RULES_V3 = "rules-version-3"
 RULES_V4 = "rules-version-4"
+#: a run that records this marker opens under the current rules, reads the policy and the
+#: actor's role by local activities, and projects every change by a local activity: a change
+#: costs no activity round trip through the server, and the opening one workflow task
+LOCAL_PROJECTION = "projection-local-activity"
 OPENING = "the case is still opening"
 
 
@@ -66,7 +70,12 @@ def refusal(exc: InvalidAction) -> ApplicationError:
     return ApplicationError(exc.message, exc.rule, type=INVALID_ACTION, non_retryable=True)
 
 
-@workflow.defn
+#: Not sandboxed: the sandbox re-imports this module and re-applies ``workflow.defn`` to the
+#: class (its ~40 handlers) for every workflow instance, a third of the worker's CPU when
+#: cases open (py-spy, docs/scaling.md), while the procedure it runs (``workflows.procedure``,
+#: the models) was already passed through, unchecked. Determinism is held by the replay
+#: tests of the captured histories (tests/workflows/test_replay.py) instead.
+@workflow.defn(sandboxed=False)
 class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates, Blocking):
     @workflow.init
     def __init__(self, inp: CaseRunInput) -> None:
@@ -85,8 +94,13 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates, Blocking):
             # read the clock before the local activity: a query reaching the cached workflow
             # while it runs moves the live clock, and a replay never sees that query
             opened_at = workflow.now()
-            rules_version = self._rules_version()
-            policy = await self._load_policy()
+            if workflow.patched(LOCAL_PROJECTION):
+                # the current code path in full: one marker instead of one per older patch
+                rules_version = RULES_VERSION
+                policy = await self._policy_by_local_activity()
+            else:
+                rules_version = self._rules_version()
+                policy = await self._load_policy()
             async with self.lock:
                 case_id = workflow.info().workflow_id
                 try:
@@ -129,13 +143,17 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates, Blocking):
         """The policy snapshot, read by a local activity (no server round trip: it is a
         read the worker caches). Cases opened before this change replay the old path."""
         if workflow.patched(POLICY_LOCAL_ACTIVITY):
-            return await workflow.execute_local_activity(
-                "load_policy",
-                result_type=PolicySnapshot,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
+            return await self._policy_by_local_activity()
         return await workflow.execute_activity(
+            "load_policy",
+            result_type=PolicySnapshot,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+
+    @staticmethod
+    async def _policy_by_local_activity() -> PolicySnapshot:
+        return await workflow.execute_local_activity(
             "load_policy",
             result_type=PolicySnapshot,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
@@ -171,13 +189,8 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates, Blocking):
         """Persist the change, then take the new state: state and Postgres move together.
         A change Postgres refuses for good blocks the case (``workflows.blocking``)."""
         try:
-            await workflow.execute_activity(
-                "apply_case_change",
-                outcome.to_change(),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
-        except ActivityError as exc:
+            await self._project(outcome)
+        except (ActivityError, ApplicationError) as exc:
             reason = blocking_reason(exc)
             if reason is None:
                 raise
@@ -185,6 +198,26 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates, Blocking):
             raise CaseIsBlocked from None
         self.case = outcome.state
         self.wake = True
+
+    @staticmethod
+    async def _project(outcome: Outcome) -> None:
+        """The projection activity (idempotent on ``(case_id, seq)``). Runs since
+        ``LOCAL_PROJECTION`` run it as a local activity, inside the workflow task that
+        decided the change; earlier runs replay the activity they scheduled."""
+        if workflow.patched(LOCAL_PROJECTION):
+            await workflow.execute_local_activity(
+                "apply_case_change",
+                outcome.to_change(),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+            return
+        await workflow.execute_activity(
+            "apply_case_change",
+            outcome.to_change(),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
 
     def _validate(self, cmd: ActionBase) -> None:
         """Early, synchronous refusal (nothing reaches the history). The actor's role is not
@@ -226,7 +259,7 @@ class FraudCaseWorkflow(RecoveryUpdates, LetterUpdates, Blocking):
         """The actor's role, read from the user registry by a local activity: a caller never
         states its own role. Histories recorded before this change replay the role their
         payload carried."""
-        if not workflow.patched(ACTOR_FROM_REGISTRY):
+        if not (workflow.patched(LOCAL_PROJECTION) or workflow.patched(ACTOR_FROM_REGISTRY)):
             return cmd.claimed_role or LEGACY_DEFAULT_ROLE
         refuse_claimed_role(cmd)
         profile = await workflow.execute_local_activity(

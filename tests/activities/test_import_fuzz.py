@@ -202,6 +202,8 @@ def claim_row(draw: st.DrawFn, columns: tuple[str, ...], decimal_comma: bool) ->
             )
         ),
         "service_time": draw(st.sampled_from(["", "08:47", "23:59:59", "00:00"])),
+        "beneficiary_birth_year": draw(st.sampled_from(["", "1900", "1957", "2024"])),
+        "beneficiary_chronic": draw(st.sampled_from(["", "true", "false", "1", "0"])),
     }
     if decimal_comma:
         row["distance_km"] = row["distance_km"].replace(".", ",")

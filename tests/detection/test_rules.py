@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
 import pandas as pd
 
+from detection.claims_db import open_claims
 from detection.rules import RulePolicy, run_rules
 
 
@@ -83,3 +87,33 @@ def test_impossible_day_threshold_is_a_policy_parameter() -> None:
     assert len(hits) == 1 and hits[0].extra["care_hours"] == 15.0
     lenient = RulePolicy(max_care_hours_per_day=16.0)
     assert not [h for h in run_rules(df, lenient) if h.rule == "impossible_day"]
+
+
+def test_rules_read_a_claims_file_or_its_connection_as_they_read_the_frame(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {"service_date": "2025-01-06", "act_code": "AIS3", "beneficiary_id": f"B{i}"}
+        for i in range(30)
+    ] + [{"service_date": "2025-01-07"}, {"service_date": "2025-01-07"}]
+    frame = _claims(rows)
+    path = tmp_path / "claims.parquet"
+    frame.to_parquet(path)
+    con = open_claims(path)
+    try:
+        from_connection = run_rules(con)
+    finally:
+        con.close()
+    assert from_connection == run_rules(path) == run_rules(frame)
+    assert [h.rule for h in from_connection] == ["duplicate_billing", "impossible_day"]
+
+
+def test_the_impossible_day_amount_is_the_exact_share_beyond_the_feasible_hours() -> None:
+    # 80 AMI1 acts x 10 min = 13 h 20 min: the share beyond 12 h is exactly 1/10
+    rows = [
+        {"service_date": "2025-01-06", "beneficiary_id": f"B{i}", "amount_billed": 3.85}
+        for i in range(80)
+    ]
+    (hit,) = [h for h in run_rules(_claims(rows)) if h.rule == "impossible_day"]
+    assert hit.amount == Decimal("30.80")  # 308.00 x 0.1, in cents, no float rounding
+    assert hit.extra["care_hours"] == 13.33

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from detection.schema import ClaimsFormatError, read_claims, sniff_delimiter, validate_claims
@@ -166,3 +167,56 @@ def test_a_comma_amount_in_a_comma_separated_file_is_still_refused(tmp_path: Pat
     bad = 'C9,P1,nurse,bretagne,B1,AMI1,2025-01-08,1,"3,15",1.89'
     error = _refused(_write(tmp_path, [*GOOD, bad]))
     assert [(e.line, e.field) for e in error.errors] == [(5, "amount_billed")]
+
+
+def _with_insured(tmp_path: Path, year: str, chronic: str) -> Path:
+    header = HEADER + ",beneficiary_birth_year,beneficiary_chronic"
+    return _write(tmp_path, [line + f",{year},{chronic}" for line in GOOD], header=header)
+
+
+@pytest.mark.parametrize(("year", "chronic"), [("1950", "true"), ("1980.0", "0"), ("", "FALSE")])
+def test_birth_year_and_chronic_status_are_optional_columns_read_as_typed_values(
+    tmp_path: Path, year: str, chronic: str
+) -> None:
+    df = read_claims(_with_insured(tmp_path, year, chronic))
+    expected_year = int(float(year)) if year else None
+    assert df["beneficiary_birth_year"].tolist() == [expected_year or pd.NA] * 3
+    assert df["beneficiary_chronic"].tolist() == [chronic.lower() in ("true", "1")] * 3
+
+
+@pytest.mark.parametrize(
+    ("year", "chronic", "field"),
+    [
+        ("1899", "1", "beneficiary_birth_year"),
+        ("3000", "1", "beneficiary_birth_year"),
+        ("nineteen", "1", "beneficiary_birth_year"),
+        ("1950", "yes", "beneficiary_chronic"),
+        ("1950", "2", "beneficiary_chronic"),
+    ],
+)
+def test_a_birth_year_outside_1900_to_this_year_or_a_chronic_status_not_boolean_is_refused(
+    tmp_path: Path, year: str, chronic: str, field: str
+) -> None:
+    error = _refused(_with_insured(tmp_path, year, chronic))
+    assert {(e.line, e.field) for e in error.errors} == {(2, field), (3, field), (4, field)}
+
+
+def test_typed_birth_year_and_chronic_status_in_parquet_are_accepted(
+    tmp_path: Path, claims_df: pd.DataFrame
+) -> None:
+    frame = claims_df.head(5).assign(
+        beneficiary_birth_year=pd.array([1950, None, 1990, 2001, 1930], dtype="Int64"),
+        beneficiary_chronic=pd.array([True, False, None, True, False], dtype="boolean"),
+    )
+    path = tmp_path / "claims.parquet"
+    frame.to_parquet(path)
+    df = read_claims(path)
+    assert df["beneficiary_birth_year"].tolist()[:2] == [1950, pd.NA]
+    assert df["beneficiary_chronic"].tolist()[:3] == [True, False, pd.NA]
+
+
+def test_a_value_with_surrounding_whitespace_is_read_stripped_as_before(tmp_path: Path) -> None:
+    lines = [line.replace(",P1,", ",\tP1 ,").replace(",3.15,", ", 3.15 ,") for line in GOOD]
+    df = read_claims(_write(tmp_path, lines))
+    assert set(df["provider_id"]) == {"P1"}
+    assert df["amount_billed"].tolist()[0] == 3.15

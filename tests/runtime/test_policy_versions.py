@@ -76,9 +76,7 @@ def test_a_new_version_is_added_beside_the_old_one_which_reads_the_same(
     assert kept.record("deadline.observations", OPENED.date()).value == 1
 
 
-def test_the_same_version_with_other_records_is_refused(
-    policy_db: Engine, tmp_path: Path
-) -> None:
+def test_the_same_version_with_other_records_is_refused(policy_db: Engine, tmp_path: Path) -> None:
     sync_policy(policy_db)
     with pytest.raises(PolicyFileError, match="already loaded with other records"):
         sync_policy(policy_db, next_version(tmp_path, OBSERVATIONS, LONGER, bump=False))

@@ -208,3 +208,4 @@ async def test_a_run_with_insured_capacity_opens_insured_person_cases_with_their
     # explained against peers of the same age band and chronic status, with the stake
     assert all("peers' median" in a.explanation and "Stake" in a.explanation for a in insured)
     assert ranked[0].rank == 1 and "," in ranked[0].profession  # e.g. "60-74, chronic"
+    assert "unknown" not in ranked[0].profession  # birth year and status read from Postgres

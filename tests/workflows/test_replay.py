@@ -3,10 +3,12 @@
 A change that makes a workflow non-deterministic for executions already running fails here.
 Histories keep the branches of the patches they predate: ``v1-*`` were recorded before the
 ``policy-local-activity`` patch; ``rules3-*`` before ``rules-version-4`` (sanction deadlines
-counted from the recorded instant); ``rules1-*`` and the other unprefixed ones recorded before
+counted from the recorded instant); ``rules1-*`` and the ``proj1-*`` ones recorded before
 ``rules-version-2`` replay rules version 1 (and, before ``actor-role-from-registry``, the
-role their payload carried); the later ones follow the current code. Version a change with
-``workflow.patched`` and capture the tests that exercise it:
+role their payload carried); ``proj1-*`` were all recorded before
+``projection-local-activity`` (the projection an activity, a marker per older patch); the
+unprefixed case histories follow the current code (one marker, the projection a local
+activity). Version a change with ``workflow.patched`` and capture the tests that exercise it:
 ``VIGIE_CAPTURE_HISTORIES=1 pytest <those tests>`` writes ``<test name>.json`` for each test
 that opens one case. Capturing overwrites a file of the same name: give the old histories a
 prefix first (as ``v1-``, ``rules1-``), never overwrite them, and check ``git status``.
@@ -58,7 +60,9 @@ def workflow_type(history: WorkflowHistory) -> str:
 
 def applied_changes(history: WorkflowHistory) -> Iterator[dict[str, object]]:
     """The changes a case workflow committed (the projection activity's input): the applied
-    actions, and the deadlines that expired. A refused action commits nothing."""
+    actions, and the deadlines that expired. A refused action commits nothing. A local
+    activity's input is not in the history: the changes are read from the ``proj1-*``
+    histories, which every later version still replays."""
     for event in events(history, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED):
         attrs = event.activity_task_scheduled_event_attributes
         if attrs.activity_type.name == PROJECTION_ACTIVITY:

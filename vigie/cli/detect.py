@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -14,11 +15,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from detection.claims_db import claims_rows, ignored_columns, open_claims
 from detection.evaluation import compare_with_baselines, join_scores_labels
 from detection.features import compute_features
 from detection.pipeline import RANK_BY, fit_scorer, ranker_inputs, score_claims
 from detection.ranker import InsufficientLabelsError, SupervisedRanker, load_model, save_model
-from detection.schema import ClaimsFormatError, read_claims
+from detection.schema import ClaimsFormatError
 from vigie.cli.output import console, err_console, format_amount, refusal
 
 app = typer.Typer(help="Detection: score providers' claims against peers, train, evaluate.")
@@ -104,12 +106,13 @@ def read_scores(path: Path) -> pd.DataFrame:
     return frame[SCORE_COLUMNS].assign(provider_id=frame["provider_id"].astype(str), score=scores)
 
 
-def _load_claims(path: Path) -> pd.DataFrame:
+def _open_claims(path: Path) -> duckdb.DuckDBPyConnection:
     """Scoring reads extracts as they come: columns outside the format are named and left
-    out (an import, which stores claims, refuses them instead)."""
+    out (an import, which stores claims, refuses them instead). The file is read and
+    validated in DuckDB, never loaded whole into pandas; the caller closes the connection."""
     try:
         with console.status(f"reading and validating {path}"):
-            frame = read_claims(path, unknown="ignore")
+            con = open_claims(path, unknown="ignore")
     except ClaimsFormatError as exc:
         if exc.total == 1 and exc.errors:  # e.g. not UTF-8, no such file: one line
             raise refusal("--claims", path, str(exc.errors[0])) from None
@@ -117,13 +120,13 @@ def _load_claims(path: Path) -> pd.DataFrame:
         for err in exc.errors[:50]:
             err_console.print(f"  {escape(str(err))}", soft_wrap=True)
         raise typer.Exit(code=2) from None
-    ignored = frame.attrs.get("ignored_columns") or []
+    ignored = ignored_columns(con)
     if ignored:
         console.print(
             f"[yellow]{path}: ignoring {len(ignored)} column(s) outside the claims format: "
             f"{', '.join(ignored)}[/yellow]"
         )
-    return frame
+    return con
 
 
 def write_scores(frame: pd.DataFrame, out: Path) -> None:
@@ -159,12 +162,15 @@ def score(
     """Score every provider in a claims file, in ranking order (the `rank` column)."""
     if rank_by not in RANK_BY:
         raise refusal("--rank-by", rank_by, f"one of {', '.join(RANK_BY)}")
-    df = _load_claims(claims)
-    ranker = load_model(model) if model is not None else None
-    with console.status(f"scoring {len(df):,} claims") as status:
-        result = score_claims(
-            df, model=ranker, top_k=top_k, progress=status.update, rank_by=rank_by
-        )
+    con = _open_claims(claims)
+    try:
+        ranker = load_model(model) if model is not None else None
+        with console.status(f"scoring {claims_rows(con):,} claims") as status:
+            result = score_claims(
+                con, model=ranker, top_k=top_k, progress=status.update, rank_by=rank_by
+            )
+    finally:
+        con.close()
     write_scores(result, out)
     table = Table(title=f"Top providers by {rank_by} ({len(result):,} scored) -> {out}")
     columns = ("rank", "provider_id", "profession", "region", "score", "estimated_stake")
@@ -194,8 +200,11 @@ def train(
 ) -> None:
     """Learn the supervised re-ranker from past outcomes; reports cross-validated metrics."""
     lab = read_labels(labels).set_index("provider_id")["label"]  # refused before the claims
-    df = _load_claims(claims)
-    features = compute_features(df)
+    con = _open_claims(claims)
+    try:
+        features = compute_features(con)
+    finally:
+        con.close()
     scorer = fit_scorer(features)
     inputs = ranker_inputs(scorer.transform(features), scorer.score_samples(features))
     known = inputs.index.intersection(lab.index)

@@ -19,8 +19,10 @@ def begin(
     request_id: str | None = None,
     reason: str | None = None,
 ) -> Outcome:
-    """Start an outcome on a deep copy: the input state is never mutated."""
-    new = state.model_copy(deep=True)
+    """Start an outcome on a deep copy: the input state is never mutated. The policy snapshot
+    (most of the state's bytes) is read, never written, by the procedure: the copy shares it
+    instead of copying it again on every action and every validation."""
+    new = state.__deepcopy__({id(state.policy): state.policy})
     return Outcome(
         state=new,
         action=action,

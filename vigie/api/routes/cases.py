@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import Case, Target
 from models.case_state import CaseState
 from models.types import Stage
+from vigie.api.action_json import act_json
 from vigie.api.action_requests import ActionRequest
 from vigie.api.deps import ClientDep, CurrentUser, EngineDep
 from vigie.api.errors import ForbiddenError, NotFoundApiError
@@ -26,7 +28,6 @@ from vigie.api.schemas import (
     TimelineEntry,
 )
 from vigie.services.case_access import log_access
-from vigie.services.case_commands import act
 from vigie.services.case_evidence import case_evidence
 from vigie.services.case_lists import case_page
 from vigie.services.case_queries import audit_trail
@@ -177,11 +178,11 @@ async def action(
     """Apply an action as the signed-in user and return the case's new state. The body names
     the action and its fields (one schema per action); the acting user is the caller, and a
     role or an actor in the body is refused."""
-    with Session(engine) as session:
-        row = session.get(Case, case_id)
-    if row is None:
+    # a blocking read: in the thread pool, not on the event loop the worker shares
+    assignee = await run_in_threadpool(case_assignee, engine, case_id)
+    if assignee is None:
         raise NotFoundApiError("case_not_found", f"no case {case_id}")
-    if user.role not in ANY_CASE and row.assignee != user.id:
+    if user.role not in ANY_CASE and assignee[0] != user.id:
         raise ForbiddenError("not_your_case", f"{case_id} is not assigned to you")
     try:
         command = payload.command(user.id)
@@ -189,7 +190,16 @@ async def action(
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "body"
         raise InvalidInputError(field, first.get("input"), first["msg"]) from None
-    return await act(client, case_id, command)
+    # the state's JSON as the workflow wrote it (vigie/api/action_json.py)
+    state = await act_json(client, case_id, command)
+    return Response(state, media_type="application/json")  # type: ignore[return-value]
+
+
+def case_assignee(engine: Any, case_id: str) -> tuple[str | None] | None:
+    """``(assignee,)`` of the case, None when there is no such case: one column, one row."""
+    with engine.connect() as conn:
+        row = conn.execute(select(Case.assignee).where(Case.id == case_id)).first()
+    return None if row is None else (row[0],)
 
 
 @router.get("/tasks", response_model=list[TaskOut])
