@@ -91,6 +91,9 @@ def test_cli_synth_score_train_evaluate(tmp_path: Path) -> None:
         detect_app, ["evaluate", "--scores", str(scores), "--labels", str(labels), "--k", "20"]
     )
     assert res.exit_code == 0 and "roc_auc" in res.output
+    # the file's ranking is set against the size baselines, euros included
+    assert "total billed" in res.output and "claim count" in res.output
+    assert "euros_captured_at_20" in res.output
     res = runner.invoke(
         detect_app,
         ["train", "--claims", str(claims), "--labels", str(labels), "--model", str(model)],
@@ -123,3 +126,40 @@ def test_cli_refuses_bad_claims_file(tmp_path: Path) -> None:
     res = CliRunner().invoke(detect_app, ["score", "--claims", str(bad), "--out", "x.csv"])
     assert res.exit_code == 2
     assert "missing required column" in res.output
+
+
+def test_cli_scores_insured_persons_into_their_own_file_and_evaluates_them(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    claims, labels, insured = tmp_path / "c.parquet", tmp_path / "l.csv", tmp_path / "i.csv"
+    res = runner.invoke(
+        synth_app,
+        [
+            *("--out", str(claims), "--labels", str(labels), "--insured-labels", str(insured)),
+            *("--claims", "60000", "--seed", "5", "--insured-fraud-share", "0.05"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    scores, insured_scores = tmp_path / "s.csv", tmp_path / "si.csv"
+    res = runner.invoke(
+        detect_app,
+        [
+            *("score", "--claims", str(claims), "--out", str(scores)),
+            *("--insured-out", str(insured_scores)),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "Top insured persons by recovery" in res.output
+    out = pd.read_csv(insured_scores, dtype={"beneficiary_id": str})
+    assert list(out.columns[:4]) == ["rank", "beneficiary_id", "region", "peer_class"]
+    assert list(out["rank"]) == list(range(1, len(out) + 1))
+    assert "peers' median" in out["explanation"].iloc[0]
+    res = runner.invoke(
+        detect_app,
+        ["evaluate", "--scores", str(insured_scores), "--labels", str(insured), "--k", "50"],
+    )
+    assert res.exit_code == 0, res.output
+    auc = re.search(r"roc_auc\s+│\s+(0\.\d{4})\s+│\s+(0\.\d{4})", res.output)
+    assert auc is not None, res.output
+    assert float(auc.group(1)) > float(auc.group(2))  # ahead of sorting by total billed

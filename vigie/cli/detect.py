@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Annotated
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from detection.claims_db import claims_rows, ignored_columns, open_claims
+from detection.code_stats import code_stats
 from detection.evaluation import compare_with_baselines, join_scores_labels
 from detection.features import compute_features
-from detection.pipeline import RANK_BY, fit_scorer, ranker_inputs, score_claims
+from detection.insured import score_insured
+from detection.insured_features import compute_insured_features
+from detection.pipeline import RANK_BY, score_claims, supervised_inputs
 from detection.ranker import InsufficientLabelsError, SupervisedRanker, load_model, save_model
+from detection.rules import run_rules
 from detection.schema import ClaimsFormatError
+from vigie.cli.detect_files import read_labels, read_scores, write_scores
 from vigie.cli.output import console, err_console, format_amount, refusal
 
 app = typer.Typer(help="Detection: score providers' claims against peers, train, evaluate.")
@@ -28,82 +30,6 @@ app = typer.Typer(help="Detection: score providers' claims against peers, train,
 logger = logging.getLogger(__name__)
 
 ClaimsOpt = Annotated[Path, typer.Option("--claims", help="Claims file (.csv or .parquet)")]
-LABEL_COLUMNS = ("provider_id", "label")
-SCORE_COLUMNS = ["provider_id", "score"]
-#: what pandas raises on a file it cannot read as a table
-UNREADABLE = (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pa.ArrowException)
-
-
-def _read_csv(option: str, path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise refusal(option, path, "no such file")
-    try:
-        return pd.read_csv(path, dtype={"provider_id": str})
-    except pd.errors.EmptyDataError:
-        raise refusal(option, path, "the file is empty") from None
-    except UNREADABLE as exc:
-        raise refusal(option, path, f"not a readable CSV file ({_first_line(exc)})") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-def _require_columns(option: str, path: Path, frame: pd.DataFrame, needed: list[str]) -> None:
-    for name in needed:
-        if name not in frame.columns:
-            found = ", ".join(map(str, frame.columns)) or "none"
-            raise refusal(
-                option, path, f"no {name} column (columns: {found}); expected {','.join(needed)}"
-            )
-
-
-def read_labels(path: Path) -> pd.DataFrame:
-    """``--labels``: CSV ``provider_id,label`` (more columns allowed), label 0 or 1, each
-    provider once. Anything else is refused in one line naming the file and the reason."""
-    frame = _read_csv("--labels", path)
-    _require_columns("--labels", path, frame, list(LABEL_COLUMNS))
-    line = _first_bad_label_line(frame)
-    if line is not None:
-        value = frame["label"].iloc[line - 2]
-        shown = "empty" if pd.isna(value) else f"'{value}'"
-        raise refusal("--labels", path, f"line {line}: label {shown} is not 0 or 1")
-    ids = frame["provider_id"]
-    if ids.isna().any():
-        raise refusal("--labels", path, f"line {int(ids.isna().argmax()) + 2}: no provider_id")
-    if ids.duplicated().any():
-        twice = int(ids.duplicated().argmax())
-        raise refusal(
-            "--labels", path, f"line {twice + 2}: provider_id {ids.iloc[twice]} labelled twice"
-        )
-    return frame.assign(label=pd.to_numeric(frame["label"]).astype(int))
-
-
-def _first_bad_label_line(frame: pd.DataFrame) -> int | None:
-    """The file line (header = 1) of the first label that is not 0 or 1."""
-    numbers = pd.to_numeric(frame["label"], errors="coerce")
-    bad = ~numbers.isin([0, 1])
-    return int(bad.argmax()) + 2 if bad.any() else None
-
-
-def read_scores(path: Path) -> pd.DataFrame:
-    """``--scores``: the output of ``detect score`` (CSV or Parquet); its provider_id and
-    score columns."""
-    if path.suffix.lower() not in (".parquet", ".pq"):
-        frame = _read_csv("--scores", path)
-    elif not path.is_file():
-        raise refusal("--scores", path, "no such file")
-    else:
-        try:
-            frame = pd.read_parquet(path)
-        except UNREADABLE as exc:
-            raise refusal("--scores", path, f"not a Parquet file ({_first_line(exc)})") from None
-    _require_columns("--scores", path, frame, SCORE_COLUMNS)
-    scores = pd.to_numeric(frame["score"], errors="coerce")
-    if scores.isna().any():
-        line = int(scores.isna().argmax()) + 2
-        raise refusal("--scores", path, f"line {line}: score is not a number")
-    return frame[SCORE_COLUMNS].assign(provider_id=frame["provider_id"].astype(str), score=scores)
 
 
 def _open_claims(path: Path) -> duckdb.DuckDBPyConnection:
@@ -129,22 +55,6 @@ def _open_claims(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def write_scores(frame: pd.DataFrame, out: Path) -> None:
-    """CSV or Parquet by extension; stake as exact decimal, explanation items as JSON."""
-    data = frame.copy()
-    data["explanation_items"] = [json.dumps(items) for items in data["explanation_items"]]
-    if out.suffix.lower() in (".parquet", ".pq"):
-        stake = pa.array(list(data.pop("estimated_stake")), pa.decimal128(18, 2))
-        table = pa.Table.from_pandas(data, preserve_index=False)
-        table = table.add_column(
-            table.schema.get_field_index("score") + 2, "estimated_stake", stake
-        )
-        pq.write_table(table, out)
-    else:
-        data["estimated_stake"] = data["estimated_stake"].map(str)
-        data.to_csv(out, index=False)
-
-
 @app.command()
 def score(
     claims: ClaimsOpt,
@@ -158,20 +68,36 @@ def score(
             help="recovery: suspicion x stake, in euros (default); suspicion: atypicality alone",
         ),
     ] = "recovery",
+    insured_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--insured-out",
+            help="Also score the insured persons against their peers, into this file",
+        ),
+    ] = None,
 ) -> None:
-    """Score every provider in a claims file, in ranking order (the `rank` column)."""
+    """Score every provider in a claims file, in ranking order (the `rank` column); with
+    --insured-out, the insured persons too."""
     if rank_by not in RANK_BY:
         raise refusal("--rank-by", rank_by, f"one of {', '.join(RANK_BY)}")
     con = _open_claims(claims)
+    insured = None
     try:
         ranker = load_model(model) if model is not None else None
         with console.status(f"scoring {claims_rows(con):,} claims") as status:
             result = score_claims(
                 con, model=ranker, top_k=top_k, progress=status.update, rank_by=rank_by
             )
+            if insured_out is not None:
+                status.update("insured-person features")
+                features = compute_insured_features(con)
+                status.update(f"scoring {len(features):,} insured persons against their peers")
+                insured = score_insured(features, top_k=top_k, rank_by=rank_by)
     finally:
         con.close()
     write_scores(result, out)
+    if insured is not None and insured_out is not None:
+        write_scores(insured, insured_out)
     table = Table(title=f"Top providers by {rank_by} ({len(result):,} scored) -> {out}")
     columns = ("rank", "provider_id", "profession", "region", "score", "estimated_stake")
     for col in (*columns, "expected_recovery", "rule_hits"):
@@ -188,6 +114,26 @@ def score(
             str(row.rule_hits),
         )
     console.print(table)
+    if insured is not None and insured_out is not None:
+        _print_insured(insured, rank_by, insured_out)
+
+
+def _print_insured(insured: pd.DataFrame, rank_by: str, out: Path) -> None:
+    table = Table(title=f"Top insured persons by {rank_by} ({len(insured):,} scored) -> {out}")
+    columns = ("rank", "beneficiary_id", "peer class", "region", "score", "estimated_stake")
+    for col in (*columns, "expected_recovery"):
+        table.add_column(col)
+    for row in insured.head(5).itertuples():
+        table.add_row(
+            str(row.rank),
+            row.beneficiary_id,
+            row.peer_class,
+            row.region,
+            f"{row.score:.3f}",
+            format_amount(row.estimated_stake),
+            format_amount(row.expected_recovery),
+        )
+    console.print(table)
 
 
 @app.command()
@@ -202,11 +148,14 @@ def train(
     lab = read_labels(labels).set_index("provider_id")["label"]  # refused before the claims
     con = _open_claims(claims)
     try:
-        features = compute_features(con)
+        with console.status("features, rules and stakes"):
+            features = compute_features(con)
+            hits = run_rules(con)
+            codes = code_stats(con)
     finally:
         con.close()
-    scorer = fit_scorer(features)
-    inputs = ranker_inputs(scorer.transform(features), scorer.score_samples(features))
+    # the same inputs `detect score --model` feeds the model: z-scores, suspicion, size, stake
+    inputs = supervised_inputs(features, hits, codes)
     known = inputs.index.intersection(lab.index)
     ranker = SupervisedRanker(min_positives=min_positives, min_negatives=min_negatives)
     try:
@@ -228,10 +177,13 @@ def train(
 @app.command()
 def evaluate(
     scores: Annotated[Path, typer.Option("--scores", help="Output of `detect score`")],
-    labels: Annotated[Path, typer.Option("--labels", help="CSV provider_id,label")],
+    labels: Annotated[
+        Path, typer.Option("--labels", help="CSV provider_id,label (beneficiary_id,label)")
+    ],
     k: Annotated[int, typer.Option("--k", help="Cut-off for precision/recall@K")] = 100,
 ) -> None:
-    """ROC-AUC, average precision, precision@K and recall@K of a scores file."""
+    """ROC-AUC, average precision, precision@K, recall@K and euros captured in the top K of
+    a scores file (providers' or insured persons'), against the size baselines."""
     if k < 1:
         raise refusal("--k", k, "must be at least 1")
     scored = read_scores(scores)
