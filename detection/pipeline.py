@@ -116,6 +116,7 @@ def score_claims(
     scorer_params: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
     rank_by: str = "recovery",
+    timings: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """One row per provider, in ranking order (``rank``): by expected recovery (suspicion x
     estimated stake, in euros) by default, or by suspicion (``rank_by="suspicion"``).
@@ -127,24 +128,29 @@ def score_claims(
     `score` is the atypicality in [0, 1], or the supervised probability when `model` is
     given (the atypicality is kept in `atypicality_score`). `estimated_stake` is Decimal
     euros; `explanation_items` a list of dicts (feature, value, peer_median, percentile...).
+    `timings`, when given, receives the seconds of each stage (features, rules, scoring).
     """
     step = progress or (lambda message: logger.info("%s", message))
+    spent = timings if timings is not None else {}
     policy = policy or RulePolicy()
     with claims_connection(claims) as con:
         n = claims_rows(con)
         step(f"computing features on {n:,} claims")
         started = time.perf_counter()
         features = compute_features(con, max_care_hours=policy.max_care_hours_per_day)
-        logger.info("features: %.1f s", time.perf_counter() - started)
+        spent["features"] = time.perf_counter() - started
+        logger.info("features: %.1f s", spent["features"])
         step(f"running rules and cross-checks on {n:,} claims")
         started = time.perf_counter()
         hits = run_rules(con, policy)
-        logger.info("rules: %.1f s", time.perf_counter() - started)
         codes = code_stats(con)  # the stake is priced per act code
+        spent["rules"] = time.perf_counter() - started
+        logger.info("rules: %.1f s", spent["rules"])
     step(f"scoring {len(features):,} providers against their peers")
     started = time.perf_counter()
     out = score_features(features, hits, model, top_k, scorer_params, rank_by, codes)
-    logger.info("scoring and explanations: %.1f s", time.perf_counter() - started)
+    spent["scoring"] = time.perf_counter() - started
+    logger.info("scoring and explanations: %.1f s", spent["scoring"])
     return out
 
 

@@ -151,6 +151,9 @@ def test_cli_scores_insured_persons_into_their_own_file_and_evaluates_them(
     )
     assert res.exit_code == 0, res.output
     assert "Top insured persons by recovery" in res.output
+    # the time of each stage, on one line (bench/detection_scale.py reads it)
+    assert re.search(r"stages: import [\d.]+ s, features [\d.]+ s, rules [\d.]+ s", res.output)
+    assert re.search(r"insured persons [\d.]+ s, write [\d.]+ s", res.output)
     out = pd.read_csv(insured_scores, dtype={"beneficiary_id": str})
     assert list(out.columns[:4]) == ["rank", "beneficiary_id", "region", "peer_class"]
     assert list(out["rank"]) == list(range(1, len(out) + 1))

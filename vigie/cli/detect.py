@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -80,24 +81,35 @@ def score(
     --insured-out, the insured persons too."""
     if rank_by not in RANK_BY:
         raise refusal("--rank-by", rank_by, f"one of {', '.join(RANK_BY)}")
+    started = time.perf_counter()
     con = _open_claims(claims)
+    timings = {"import": time.perf_counter() - started}
     insured = None
     try:
         ranker = load_model(model) if model is not None else None
         with console.status(f"scoring {claims_rows(con):,} claims") as status:
             result = score_claims(
-                con, model=ranker, top_k=top_k, progress=status.update, rank_by=rank_by
+                con,
+                model=ranker,
+                top_k=top_k,
+                progress=status.update,
+                rank_by=rank_by,
+                timings=timings,
             )
             if insured_out is not None:
+                started = time.perf_counter()
                 status.update("insured-person features")
                 features = compute_insured_features(con)
                 status.update(f"scoring {len(features):,} insured persons against their peers")
                 insured = score_insured(features, top_k=top_k, rank_by=rank_by)
+                timings["insured persons"] = time.perf_counter() - started
     finally:
         con.close()
+    started = time.perf_counter()
     write_scores(result, out)
     if insured is not None and insured_out is not None:
         write_scores(insured, insured_out)
+    timings["write"] = time.perf_counter() - started
     table = Table(title=f"Top providers by {rank_by} ({len(result):,} scored) -> {out}")
     columns = ("rank", "provider_id", "profession", "region", "score", "estimated_stake")
     for col in (*columns, "expected_recovery", "rule_hits"):
@@ -116,6 +128,8 @@ def score(
     console.print(table)
     if insured is not None and insured_out is not None:
         _print_insured(insured, rank_by, insured_out)
+    # one line, read by bench/detection_scale.py as well
+    console.print("stages: " + ", ".join(f"{name} {sec:.1f} s" for name, sec in timings.items()))
 
 
 def _print_insured(insured: pd.DataFrame, rank_by: str, out: Path) -> None:
