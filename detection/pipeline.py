@@ -211,6 +211,8 @@ def score_features(
         to_euros(s * float(stake))
         for s, stake in zip(out["score"], out["estimated_stake"], strict=True)
     ]
-    out = rank(out, rank_by)
+    out = rank(out, rank_by)[list(OUTPUT_COLUMNS)]
+    # features that could not speak in this run, with why (constant, absent, duplicate)
+    out.attrs["excluded_features"] = dict(scorer.excluded_features_)
     logger.info("scored %d providers, %d rule hits", len(out), len(hits))
-    return out[list(OUTPUT_COLUMNS)]
+    return out

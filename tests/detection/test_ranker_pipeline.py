@@ -166,3 +166,20 @@ def test_cli_scores_insured_persons_into_their_own_file_and_evaluates_them(
     auc = re.search(r"roc_auc\s+│\s+(0\.\d{4})\s+│\s+(0\.\d{4})", res.output)
     assert auc is not None, res.output
     assert float(auc.group(1)) > float(auc.group(2))  # ahead of sorting by total billed
+
+
+def test_features_a_file_cannot_feed_are_named_as_left_out_of_the_score(
+    synth_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from detection.schema import REQUIRED_COLUMNS
+
+    required_only = tmp_path / "required.parquet"
+    pd.read_parquet(synth_files[0], columns=list(REQUIRED_COLUMNS)).to_parquet(required_only)
+    res = CliRunner().invoke(
+        detect_app, ["score", "--claims", str(required_only), "--out", str(tmp_path / "s.csv")]
+    )
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    # no distances in the file: the kilometre features say nothing and are named
+    assert "left out of the providers' score" in flat
+    assert "km_per_trip_mean (absent from every provider)" in flat

@@ -128,6 +128,12 @@ def score(
     console.print(table)
     if insured is not None and insured_out is not None:
         _print_insured(insured, rank_by, insured_out)
+    left_out = result.attrs.get("excluded_features") or {}
+    if left_out:
+        console.print(
+            f"{len(left_out)} feature(s) left out of the providers' score: "
+            + "; ".join(f"{name} ({why})" for name, why in left_out.items())
+        )
     # one line, read by bench/detection_scale.py as well
     console.print("stages: " + ", ".join(f"{name} {sec:.1f} s" for name, sec in timings.items()))
 
