@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from detection.credibility import screen_features, shrink_towards
 from detection.feature_specs import FAMILY, FEATURE_NAMES, PREFERRED, SPECS, sentence
-from detection.peers import assign_groups, large_enough_groups
+from detection.peers import assign_groups, group_stats, large_enough_groups, member_positions
 
 MULTIVARIATE_METHODS = ("iforest", "lof", "ecod", "none")
 
@@ -82,7 +82,7 @@ class PeerAtypicalityScorer(BaseEstimator):
         values = self._shrink(X, values)
         self.reference_ = values.assign(_group=group.to_numpy())
         floors = np.array([SPECS[n].min_scale if n in SPECS else 1e-6 for n in names])
-        stats = _group_stats(X, values, self.groups_)
+        stats = group_stats(X, values, self.groups_)
         mad = stats["mad"] * 1.4826
         iqr = (stats["q75"] - stats["q25"]) / 1.349
         tail = (stats["q90"] - stats["median"]) / 1.2816
@@ -105,7 +105,7 @@ class PeerAtypicalityScorer(BaseEstimator):
         return self
 
     def _group_medians(self, X: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-        return _group_stats(X, values, self.groups_, only_median=True)["median"]
+        return group_stats(X, values, self.groups_, only_median=True)["median"]
 
     def _shrink(self, X: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
         """Credibility shrinkage of every feature towards the peer median, with a
@@ -202,7 +202,7 @@ class PeerAtypicalityScorer(BaseEstimator):
         names = [str(n) for n in self.feature_names_in_]
         values = X[names].to_numpy(dtype="float64")
         ref = self.raw_reference_
-        positions = _member_positions(ref)
+        positions = member_positions(ref)
         sorted_peers: dict[tuple[str, str], np.ndarray] = {}
         peer_counts: dict[str, int] = {}
 
@@ -276,45 +276,6 @@ def _explanation_order(row_z: np.ndarray, names: list[str]) -> list[int]:
             j = preferred
         order.append(int(j))
     return order
-
-
-def _keys(X: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Each row's fine (profession|region) and coarse (profession) peer-group key."""
-    coarse = X["profession"].astype(str)
-    return coarse + "|" + X["region"].astype(str), coarse
-
-
-def _member_positions(X: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Row positions of every fine and coarse group's members (a coarse group holds the
-    whole profession, its fine groups included)."""
-    fine, coarse = _keys(X)
-    positions = {str(k): v for k, v in fine.groupby(fine.to_numpy()).indices.items()}
-    positions.update({str(k): v for k, v in coarse.groupby(coarse.to_numpy()).indices.items()})
-    return positions
-
-
-def _group_stats(
-    X: pd.DataFrame, values: pd.DataFrame, groups: set[str], only_median: bool = False
-) -> dict[str, pd.DataFrame]:
-    """Per peer group in ``groups``: median, and (unless ``only_median``) median absolute
-    deviation and the 25th, 75th and 90th percentiles of each column, grouped at once."""
-    fine, coarse = _keys(X)
-    out: dict[str, list[pd.DataFrame]] = {}
-    for keys in (fine, coarse):
-        by = values.groupby(keys.to_numpy())
-        median = by.median()
-        out.setdefault("median", []).append(median)
-        if only_median:
-            continue
-        deviation = (values - median.loc[keys.to_numpy()].to_numpy()).abs()
-        out.setdefault("mad", []).append(deviation.groupby(keys.to_numpy()).median())
-        for q in (25, 75, 90):
-            out.setdefault(f"q{q}", []).append(by.quantile(q / 100))
-    wanted = sorted(groups)
-    return {
-        name: pd.concat(frames)[~pd.concat(frames).index.duplicated()].reindex(wanted)
-        for name, frames in out.items()
-    }
 
 
 def _percentile(sorted_values: np.ndarray, x: float) -> float:

@@ -25,6 +25,9 @@ class Case(CaseBase, table=True):
     __table_args__ = (
         UniqueConstraint("target_id", "period", name="uq_case_target_period"),
         Index("ix_fraud_case_stage", "stage"),
+        # the worklist reads an investigator's case ids from the index alone (no heap visit
+        # per case, closed ones included): 30 ms -> 6 ms for 3,333 cases (docs/scaling.md)
+        Index("ix_fraud_case_assignee_id", "assignee", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=140)
