@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Engine, delete, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Engine, update
 from sqlmodel import col
 from temporalio import activity
 
 from activities.claims_loader import load_claims
-from activities.detection_run import DUCKDB_LOCK, expected_recovery, month_bounds
+from activities.detection_results import store_results
+from activities.detection_run import DUCKDB_LOCK, month_bounds
 from detection.insured import score_insured
 from detection.insured_features import insured_features_of_frame
 from detection.stake import select_top_k
-from detection.typology import typology
-from models import Alert, Case, DetectionRun, ProviderScore
+from models import DetectionRun
 from models.detection import INSURED
-from models.detection_messages import AlertToOpen, ScoreOutcome, alert_case_id
+from models.detection_messages import ScoreOutcome
 from models.identifiers import looks_like_nir, pseudonymise
-from models.types import ActorType
 from vigie.runtime.db import transaction
 
 log = logging.getLogger(__name__)
@@ -60,73 +58,16 @@ class InsuredDetectionActivities:
         scores = score_insured(features, rank_by=rank_by)
         scores["beneficiary_id"] = scores["beneficiary_id"].map(self._identifier)
         selected = select_top_k(scores, capacity, min_score, rank_by)
+        as_results = {"beneficiary_id": "target_id", "peer_class": "profession"}
         with transaction(self.engine) as session:
-            for table in (ProviderScore, Alert):
-                session.execute(
-                    delete(table).where(
-                        col(table.run_id) == run_id, col(table.target_type) == INSURED
-                    )
-                )
-            stored = scores.head(STORED_SCORES)
-            if len(stored):
-                session.execute(
-                    insert(ProviderScore).values(
-                        [
-                            {
-                                "run_id": run_id,
-                                "target_type": INSURED,
-                                "provider_id": r.beneficiary_id,
-                                "profession": str(r.peer_class)[:40],
-                                "region": r.region,
-                                "rank": int(r.rank),
-                                "score": float(r.score),
-                                "estimated_stake": r.estimated_stake,
-                                "rule_hits": 0,
-                                "explanation": r.explanation[:2000],
-                                "explanation_items": r.explanation_items,
-                            }
-                            for r in stored.itertuples()
-                        ]
-                    )
-                )
-            alerts: list[AlertToOpen] = []
-            for r in selected.itertuples():
-                alert_id = session.execute(
-                    insert(Alert)
-                    .values(
-                        run_id=run_id,
-                        target_type=INSURED,
-                        provider_id=r.beneficiary_id,
-                        period=period,
-                        score=float(r.score),
-                        estimated_stake=r.estimated_stake,
-                        expected_recovery=expected_recovery(float(r.score), r.estimated_stake),
-                        explanation=r.explanation[:2000],
-                    )
-                    .returning(col(Alert.id))
-                ).scalar_one()
-                alerts.append(
-                    AlertToOpen(
-                        alert_id=alert_id,
-                        actor_type=ActorType.INSURED,
-                        provider_id=str(r.beneficiary_id),
-                        profession=None,
-                        region=str(r.region),
-                        score=float(r.score),
-                        estimated_stake=r.estimated_stake,
-                        explanation=r.explanation[:400],
-                        typology=typology("insured", r.explanation_items),
-                    )
-                )
-            known = set(
-                session.execute(
-                    select(col(Case.id)).where(
-                        col(Case.id).in_([alert_case_id(a, period) for a in alerts])
-                    )
-                ).scalars()
+            alerts = store_results(
+                session,
+                run_id,
+                period,
+                INSURED,
+                scores.head(STORED_SCORES).rename(columns=as_results).assign(rule_hits=0),
+                selected.rename(columns=as_results).assign(rule_hits=0),
             )
-            for a in alerts:
-                a.case_exists = alert_case_id(a, period) in known
             session.execute(
                 update(DetectionRun)
                 .where(col(DetectionRun.id) == run_id)

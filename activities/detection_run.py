@@ -11,33 +11,30 @@ import logging
 import math
 import threading
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlmodel import col
 from temporalio import activity
 
 from activities.claims_loader import load_claims
+from activities.detection_results import store_results
 from detection.code_stats import CODE_STATS_COLUMNS, code_stats_of_frame
 from detection.features import compute_features
 from detection.pipeline import score_features
 from detection.ranker import load_model
 from detection.rules import RuleHit, run_rules
 from detection.stake import select_top_k
-from detection.typology import typology
-from models import Alert, Case, DetectionRun, ProviderFeatures, ProviderScore
+from models import Alert, DetectionRun, ProviderFeatures
 from models.detection import PROFESSIONAL
 from models.detection_messages import (
     AlertOutcome,
-    AlertToOpen,
     DetectionRunResult,
     Partition,
     PartitionResult,
     ScoreOutcome,
-    alert_case_id,
 )
 from models.identifiers import pseudonymise
 from models.types import utcnow
@@ -94,11 +91,6 @@ def _hit_from_json(d: dict[str, Any]) -> RuleHit:
         detail=d["detail"],
         beneficiary_id=d.get("beneficiary_id"),
     )
-
-
-def expected_recovery(score: float, stake: Decimal) -> Decimal:
-    """score x stake, in Decimal; an estimate, explicitly rounded half-up to the cent."""
-    return (Decimal(repr(score)) * stake).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class DetectionActivities:
@@ -224,68 +216,16 @@ class DetectionActivities:
         selected = (
             select_top_k(scores, capacity, min_score, rank_by) if capacity else scores.head(0)
         )
+        as_results = {"provider_id": "target_id"}
         with transaction(self.engine) as session:
-            for table in (ProviderScore, Alert):
-                session.execute(
-                    delete(table).where(
-                        col(table.run_id) == run_id, col(table.target_type) == PROFESSIONAL
-                    )
-                )
-            session.execute(
-                insert(ProviderScore).values(
-                    [
-                        {
-                            "run_id": run_id,
-                            "provider_id": r.provider_id,
-                            "profession": r.profession,
-                            "region": r.region,
-                            "rank": rank,
-                            "score": float(r.score),
-                            "estimated_stake": r.estimated_stake,
-                            "rule_hits": int(r.rule_hits),
-                            "explanation": r.explanation[:2000],
-                            "explanation_items": r.explanation_items,
-                        }
-                        for rank, r in enumerate(scores.itertuples(), start=1)
-                    ]
-                )
+            alerts = store_results(
+                session,
+                run_id,
+                period,
+                PROFESSIONAL,
+                scores.rename(columns=as_results),
+                selected.rename(columns=as_results),
             )
-            alerts: list[AlertToOpen] = []
-            for r in selected.itertuples():
-                alert_id = session.execute(
-                    insert(Alert)
-                    .values(
-                        run_id=run_id,
-                        provider_id=r.provider_id,
-                        period=period,
-                        score=float(r.score),
-                        estimated_stake=r.estimated_stake,
-                        expected_recovery=expected_recovery(float(r.score), r.estimated_stake),
-                        explanation=r.explanation[:2000],
-                    )
-                    .returning(col(Alert.id))
-                ).scalar_one()
-                alerts.append(
-                    AlertToOpen(
-                        alert_id=alert_id,
-                        provider_id=str(r.provider_id),
-                        profession=str(r.profession),
-                        region=str(r.region),
-                        score=float(r.score),
-                        estimated_stake=r.estimated_stake,
-                        explanation=r.explanation[:400],
-                        typology=typology(str(r.profession), r.explanation_items),
-                    )
-                )
-            known = set(
-                session.execute(
-                    select(col(Case.id)).where(
-                        col(Case.id).in_([alert_case_id(a, period) for a in alerts])
-                    )
-                ).scalars()
-            )
-            for a in alerts:
-                a.case_exists = alert_case_id(a, period) in known
             session.execute(
                 update(DetectionRun)
                 .where(DetectionRun.id == run_id)  # type: ignore[arg-type]
