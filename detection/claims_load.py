@@ -24,10 +24,11 @@ from detection.claims_checks import quote
 from detection.schema import (
     MONEY_COLUMNS,
     ClaimsFormatError,
+    csv_as_text,
     file_error,
     header_errors,
     is_parquet,
-    sniff_delimiter,
+    split_header,
     unknown_columns,
     unreadable,
 )
@@ -84,8 +85,7 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
         raise unreadable(path, exc) from exc
     if empty:
         raise ClaimsFormatError([file_error("unreadable file: Empty CSV file")])
-    delimiter = sniff_delimiter(header)
-    return [h.strip().strip('"') for h in header.split(delimiter)], delimiter
+    return split_header(header)
 
 
 def _parquet_view(con: duckdb.DuckDBPyConnection, path: Path, kept: list[str]) -> None:
@@ -132,14 +132,7 @@ def _failure(path: Path, exc: duckdb.Error) -> ClaimsFormatError:
         return unreadable(path, exc)
     names, delimiter = _csv_header(path)
     try:
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
-            ),
-        )
+        reader = pacsv.open_csv(path, **csv_as_text(names, delimiter))
         for _batch in reader:
             pass
     except (pa.ArrowException, UnicodeDecodeError, OSError) as arrow_exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -205,16 +205,8 @@ def load_raw(path: str | Path) -> tuple[pd.DataFrame, int]:
         return pa.table(cols).to_pandas(), 2
     with path.open(encoding="utf-8-sig") as fh:  # a spreadsheet's byte-order mark is dropped
         header = fh.readline().rstrip("\r\n")
-    delimiter = sniff_delimiter(header)
-    names = [h.strip().strip('"') for h in header.split(delimiter)]
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
-        ),
-    )
+    names, delimiter = split_header(header)
+    table = pacsv.read_csv(path, **csv_as_text(names, delimiter))
     frame = table.to_pandas()
     if delimiter == ";":
         # French spreadsheets write "12,50": with ";" between fields the comma can only be
@@ -223,6 +215,23 @@ def load_raw(path: str | Path) -> tuple[pd.DataFrame, int]:
             if names.count(name) == 1:  # a repeated column is refused as such by validation
                 frame[name] = frame[name].str.replace(",", ".", regex=False)
     return frame, 2
+
+
+def split_header(header: str) -> tuple[list[str], str]:
+    """A CSV header line's column names (unquoted, trimmed) and its delimiter."""
+    delimiter = sniff_delimiter(header)
+    return [h.strip().strip('"') for h in header.split(delimiter)], delimiter
+
+
+def csv_as_text(names: list[str], delimiter: str) -> dict[str, Any]:
+    """pyarrow CSV options reading every column as text, empty cells as empty strings."""
+    return {
+        "read_options": pacsv.ReadOptions(column_names=names, skip_rows=1),
+        "parse_options": pacsv.ParseOptions(delimiter=delimiter),
+        "convert_options": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+        ),
+    }
 
 
 def sniff_delimiter(header: str) -> str:
