@@ -21,7 +21,8 @@ from temporalio import activity
 
 from activities.claims_loader import load_claims
 from activities.detection_results import store_results
-from detection.code_stats import CODE_STATS_COLUMNS, code_stats_of_frame
+from detection.claims_db import claims_connection
+from detection.code_stats import CODE_STATS_COLUMNS, code_stats
 from detection.features import compute_features
 from detection.pipeline import score_features
 from detection.ranker import load_model
@@ -131,17 +132,19 @@ class DetectionActivities:
         activity.heartbeat("loading claims")
         claims = load_claims(self.engine, start, end, part.profession, part.region)
         activity.heartbeat(f"features of {len(claims)} claims")
-        with DUCKDB_LOCK:  # see DUCKDB_LOCK
-            features = compute_features(claims)
-            codes = code_stats_of_frame(claims)
+        # one connection for features, per-code table and rules (they share its aggregates),
+        # all inside the lock: the rules are DuckDB queries on the frame too
+        with DUCKDB_LOCK, claims_connection(claims) as con:  # see DUCKDB_LOCK
+            features = compute_features(con)
+            codes = code_stats(con)
+            activity.heartbeat("rules")
+            hits = run_rules(con)
         per_code: dict[str, dict[str, list[float]]] = {}
         for c in codes.itertuples():
             per_code.setdefault(str(c.provider_id), {})[str(c.act_code)] = [
                 int(c.lines),
                 float(c.amount),
             ]
-        activity.heartbeat("rules")
-        hits = run_rules(claims)
         by_provider: dict[str, list[dict[str, Any]]] = {}
         for hit in hits:
             by_provider.setdefault(hit.provider_id, []).append(_hit_json(hit, self.pseudonym_key))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from detection.care_time import known_expensive
+from detection.claims_db import claims_connection
 from detection.feature_specs import INSURED_FEATURE_NAMES
 
 #: deliveries of the same drug by another pharmacy within this many days overlap
@@ -33,8 +33,10 @@ _SQL = """
 WITH c AS (
   SELECT beneficiary_id, provider_id, profession, region, act_code, service_date, quantity,
          amount_billed, nullif(prescriber_id, '') AS prescriber_id,
-         {birth_year} AS birth_year, {chronic} AS chronic, {expensive} AS expensive
-  FROM {view}
+         beneficiary_birth_year AS birth_year,
+         try_cast(beneficiary_chronic AS BOOLEAN) AS chronic,
+         coalesce(_expensive, false) AS expensive
+  FROM claims_v
 ),
 presc_lines AS (
   -- per person and prescriber: the lines that are not expensive deliveries
@@ -99,29 +101,18 @@ def age_band(birth_year: pd.Series, reference_year: int) -> pd.Series:
 
 
 def compute_insured_features(
-    con: duckdb.DuckDBPyConnection, view: str = "claims_v", reference_year: int | None = None
+    con: duckdb.DuckDBPyConnection, reference_year: int | None = None
 ) -> pd.DataFrame:
     """One row per beneficiary: INSURED_META + INSURED_FEATURE_NAMES. The peer class (age
     band and chronic status) is in ``profession`` so that the peer scorer compares it like
-    a profession, within a region."""
-    columns = {r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()}
-    sql = _SQL.format(
-        view=view,
-        birth_year="beneficiary_birth_year" if "beneficiary_birth_year" in columns else "NULL",
-        chronic=(
-            "try_cast(beneficiary_chronic AS BOOLEAN)"
-            if "beneficiary_chronic" in columns
-            else "NULL::BOOLEAN"
-        ),
-        expensive="coalesce(_expensive, false)" if "_expensive" in columns else "false",
-        overlap_days=OVERLAP_DAYS,
-        sick_leave=SICK_LEAVE_CODE,
-    )
+    a profession, within a region. ``claims_v`` holds every format column (absent optional
+    ones as NULL) and ``_expensive`` (detection.claims_db)."""
+    sql = _SQL.format(overlap_days=OVERLAP_DAYS, sick_leave=SICK_LEAVE_CODE)
     out = con.execute(sql).df().set_index("beneficiary_id")
     out.index = out.index.astype(str)
     if reference_year is None:
         latest = next(
-            iter(con.execute(f"SELECT max(year(service_date)) FROM {view}").fetchall()), None
+            iter(con.execute("SELECT max(year(service_date)) FROM claims_v").fetchall()), None
         )
         reference_year = int(latest[0]) if latest and latest[0] is not None else 2000
     out["age_band"] = age_band(out["birth_year"], reference_year)
@@ -137,9 +128,5 @@ def compute_insured_features(
 
 def insured_features_of_frame(claims: pd.DataFrame) -> pd.DataFrame:
     """The same on a validated claims frame."""
-    con = duckdb.connect()
-    try:
-        con.register("claims_frame", claims.assign(_expensive=known_expensive(claims)))
-        return compute_insured_features(con, "claims_frame")
-    finally:
-        con.close()
+    with claims_connection(claims) as con:
+        return compute_insured_features(con)
